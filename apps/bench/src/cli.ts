@@ -1,0 +1,2 @@
+// relora-bench: placeholder until the bench lands (issue 7).
+console.log('relora-bench: the benchmark suite is not built yet; see issue 7.');
