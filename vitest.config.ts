@@ -5,7 +5,10 @@ import { defineConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages', import.meta.url));
 const alias = Object.fromEntries(
-  readdirSync(packagesDir).map((name) => [`@relora/${name}`, `${packagesDir}/${name}/src/index.ts`]),
+  readdirSync(packagesDir).map((name) => [
+    `@relora/${name}`,
+    `${packagesDir}/${name}/src/index.ts`,
+  ]),
 );
 
 export default defineConfig({
