@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/cli.ts'],
+  // child.js runs one case per process; the CLI spawns it from the same folder.
+  entry: ['src/cli.ts', 'src/child.ts'],
   format: ['esm'],
   clean: true,
   sourcemap: true,

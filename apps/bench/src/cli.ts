@@ -1,2 +1,111 @@
-// relora-bench: placeholder until the bench lands (issue 7).
-console.log('relora-bench: the benchmark suite is not built yet; see issue 7.');
+// relora-bench: memory and throughput of full-rank, LoRA and ReLoRA training, one process per case.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { runBench } from './bench';
+import { BENCH_DEFAULTS as D, QUICK } from './options';
+import * as p from './parse-options';
+import { renderReport } from './report';
+import { formatNotes, formatTable } from './table';
+
+const program = new Command('relora-bench')
+  .description(
+    'Memory and throughput of full-rank, LoRA and ReLoRA training, each case in a fresh process.',
+  )
+  .option(
+    '--quick',
+    `tiny matrix: presets ${QUICK.presets?.join(',')}, rank ${QUICK.ranks?.join(',')}, seq ${QUICK.seqLen}, ${QUICK.steps} steps`,
+  )
+  .option('--presets <list>', `@relora/llama presets (default ${D.presets.join(',')})`, p.nameList)
+  .option(
+    '--modes <list>',
+    `modes among full,lora,relora (default ${D.modes.join(',')})`,
+    p.modeList,
+  )
+  .option('--ranks <list>', `LoRA ranks (default ${D.ranks.join(',')})`, p.intList)
+  .option(
+    '--threads <list>',
+    'backend thread counts to compare, e.g. 1,2 (default: backend default)',
+    p.intList,
+  )
+  .option(
+    '--backend <name>',
+    'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)',
+    p.backendName,
+  )
+  .option('--batch-size <n>', `sequences per step (default ${D.batchSize})`, p.positiveInt)
+  .option('--seq-len <n>', `tokens per sequence (default ${D.seqLen})`, p.positiveInt)
+  .option(
+    '--vocab-size <n>',
+    `vocabulary size (default ${D.vocabSize}, the T5 tokenizer)`,
+    p.positiveInt,
+  )
+  .option('--warmup-steps <n>', `untimed steps first (default ${D.warmupSteps})`, p.positiveInt)
+  .option('--steps <n>', `timed steps; medians over them (default ${D.steps})`, p.positiveInt)
+  .option(
+    '--restart-repeats <n>',
+    `timed merges and resets (default ${D.restartRepeats})`,
+    p.positiveInt,
+  )
+  .option('--lora-alpha <x>', `LoRA alpha (default ${D.loraAlpha})`, p.nonNegative)
+  .option('--lora-dropout <x>', `LoRA dropout (default ${D.loraDropout})`, p.fraction)
+  .option(
+    '--relora-every <n>',
+    `steps per restart, to amortise its cost (default ${D.reloraEvery})`,
+    p.positiveInt,
+  )
+  .option('--reset-mode <mode>', `zero | random | magnitude (default ${D.resetMode})`, p.resetMode)
+  .option('--reset-ratio <x>', `optimizer pruning ratio (default ${D.resetRatio})`, p.fraction)
+  .option('--tolerance <x>', `relative memory tolerance (default ${D.tolerance})`, p.fraction)
+  .option(
+    '--tolerance-bytes <n>',
+    `absolute memory tolerance (default ${D.toleranceBytes})`,
+    p.nonNegative,
+  )
+  .option('--seed <n>', `seed (default ${D.seed})`, p.nonNegative)
+  .option('--case-timeout-sec <n>', `limit per case (default ${D.caseTimeoutSec})`, p.positiveInt)
+  .option('--out-dir <dir>', `where results go (default ${D.outDir})`)
+  .exitOverride();
+
+async function main(): Promise<number> {
+  try {
+    program.parse();
+  } catch (error) {
+    // Commander has printed the message; usage errors exit 2, --help and --version 0.
+    return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
+  }
+  let options: ReturnType<typeof p.resolveOptions>;
+  try {
+    options = p.resolveOptions(program.opts());
+  } catch (error) {
+    process.stderr.write(`relora-bench: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const results = await runBench(options, { log });
+  const outDir = resolve(options.outDir);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const report = await renderReport(results);
+  writeFileSync(join(outDir, 'bench-memory.svg'), report.memorySvg);
+  writeFileSync(join(outDir, 'bench-throughput.svg'), report.throughputSvg);
+  writeFileSync(join(outDir, 'bench-report.html'), report.html);
+  process.stdout.write(`${formatTable(results)}\n\n${formatNotes(results)}\n`);
+  process.stdout.write(
+    `results: ${join(outDir, 'bench-results.json')}, report: ${join(outDir, 'bench-report.html')}\n`,
+  );
+  // 3: the run finished but a case failed or a measurement disagrees with its analytical count.
+  return results.summary.failedCases > 0 || results.summary.checksFailed > 0 ? 3 : 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `relora-bench: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

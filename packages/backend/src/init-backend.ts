@@ -1,65 +1,129 @@
 // Picks and initialises the best TensorFlow.js backend that loads here.
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; tfjs-layers' bundle registers them all, for any backend.
-import '@tensorflow/tfjs-layers';
+import { version_layers } from '@tensorflow/tfjs-layers';
+import { batchMatMulGradConfig } from './batch-mat-mul-grad';
+import { installPeakTracking } from './memory-report';
+import { registerWasmKernels } from './wasm/register-wasm-kernels';
 
 /** Backends in the order `initBackend` tries them. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface InitBackendOptions {
-  /** Force one backend; `initBackend` throws if it cannot load. Default: best available. */
+  /** Force one backend; `initBackend` throws, naming the cause, if it cannot load. Default: best available. */
   prefer?: BackendName;
+  /**
+   * Threads for the wasm backend's XNNPACK pool. Only the threaded wasm build uses it, and tfjs
+   * does not start that build in Node, so there it stays 1. Default: undefined (tfjs' own default).
+   */
+  wasmThreads?: number;
 }
+
+/** Defaults of {@link InitBackendOptions}. */
+export const INIT_BACKEND_DEFAULTS = {
+  order: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as readonly BackendName[],
+} as const;
 
 export interface BackendInfo {
   /** The backend chosen, in our naming. */
   name: BackendName;
-  /** What `tf.getBackend()` reports. */
+  /** What `tf.getBackend()` reports ('tensorflow', 'wasm' or 'cpu'). */
   tfBackend: string;
-  /** Package versions that matter for reproducing a run. */
+  /** Package versions that matter for reproducing a run, e.g. `{ 'tfjs-core': '4.22.0', 'tfjs-backend-wasm': '4.22.0' }`. */
   versions: Record<string, string>;
   /** Why each backend tried before the chosen one was skipped. */
   skipped: Array<{ name: BackendName; reason: string }>;
+  /** Threads the wasm backend runs on (wasm only). */
+  threads?: number;
+  /** Kernels @relora/backend registered for the chosen backend (wasm: the ones it lacks or runs slowly). */
+  kernels: string[];
 }
 
-const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+interface Loaded {
+  tfBackend: string;
+  versions: Record<string, string>;
+}
 
 // A computed specifier keeps bundlers from resolving optional peers that are not installed.
 function importOptional(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ specifier);
 }
 
-async function load(name: BackendName): Promise<string> {
+// tfjs-node exports `version: { 'tfjs-node': '4.22.0', ... }`.
+function nodeVersions(mod: unknown): Record<string, string> {
+  const version = (mod as { version?: unknown }).version;
+  return typeof version === 'object' && version !== null
+    ? { ...(version as Record<string, string>) }
+    : {};
+}
+
+async function load(name: BackendName, options: InitBackendOptions): Promise<Loaded> {
   switch (name) {
     case 'tensorflow-gpu':
-      await importOptional('@tensorflow/tfjs-node-gpu');
-      return 'tensorflow';
+      return {
+        tfBackend: 'tensorflow',
+        versions: nodeVersions(await importOptional('@tensorflow/tfjs-node-gpu')),
+      };
     case 'tensorflow':
-      await importOptional('@tensorflow/tfjs-node');
-      return 'tensorflow';
-    case 'wasm':
-      await import('@tensorflow/tfjs-backend-wasm');
-      return 'wasm';
-    case 'cpu':
-      await import('@tensorflow/tfjs-backend-cpu');
-      return 'cpu';
+      return {
+        tfBackend: 'tensorflow',
+        versions: nodeVersions(await importOptional('@tensorflow/tfjs-node')),
+      };
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      if (options.wasmThreads !== undefined) wasm.setThreadsCount(options.wasmThreads);
+      return { tfBackend: 'wasm', versions: { 'tfjs-backend-wasm': wasm.version_wasm } };
+    }
+    case 'cpu': {
+      const cpu = await import('@tensorflow/tfjs-backend-cpu');
+      return { tfBackend: 'cpu', versions: { 'tfjs-backend-cpu': cpu.version_cpu } };
+    }
   }
 }
 
+async function threadsOf(name: BackendName): Promise<number | undefined> {
+  if (name !== 'wasm') return undefined;
+  return (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+}
+
 /**
- * Initialises the best backend that loads: tfjs-node-gpu, tfjs-node, wasm, then cpu.
- * `prefer` forces one and throws, naming the cause, when it cannot load.
+ * Initialises the best backend that loads: tfjs-node-gpu, tfjs-node, wasm, then cpu, and makes
+ * it current. With wasm it also registers the kernels wasm lacks (see `registerWasmKernels`).
+ * @throws when `prefer` names a backend that cannot load (the message says why), or none loads.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
-  const candidates = options.prefer ? [options.prefer] : ORDER;
+  if (
+    options.wasmThreads !== undefined &&
+    !(Number.isInteger(options.wasmThreads) && options.wasmThreads >= 1)
+  ) {
+    throw new Error(`initBackend: wasmThreads must be an integer >= 1, got ${options.wasmThreads}`);
+  }
+  const candidates = options.prefer ? [options.prefer] : INIT_BACKEND_DEFAULTS.order;
   const skipped: BackendInfo['skipped'] = [];
+  installPeakTracking();
+  // Registered after tfjs-layers' import so it replaces core's BatchMatMul gradient.
+  tf.registerGradient(batchMatMulGradConfig);
   for (const name of candidates) {
     try {
-      const tfBackend = await load(name);
-      const ok = await tf.setBackend(tfBackend);
-      if (!ok) throw new Error(`tf.setBackend('${tfBackend}') returned false`);
+      const loaded = await load(name, options);
+      const kernels = name === 'wasm' ? registerWasmKernels() : [];
+      const ok = await tf.setBackend(loaded.tfBackend);
+      if (!ok) throw new Error(`tf.setBackend('${loaded.tfBackend}') returned false`);
       await tf.ready();
-      return { name, tfBackend, versions: { 'tfjs-core': tf.version_core }, skipped };
+      const versions = {
+        'tfjs-core': tf.version_core,
+        'tfjs-layers': version_layers,
+        ...loaded.versions,
+      };
+      const threads = await threadsOf(name);
+      return {
+        name,
+        tfBackend: loaded.tfBackend,
+        versions,
+        skipped,
+        kernels,
+        ...(threads ? { threads } : {}),
+      };
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
       if (options.prefer) {
@@ -68,5 +132,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       skipped.push({ name, reason });
     }
   }
-  throw new Error(`initBackend: no backend loaded (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`);
+  throw new Error(
+    `initBackend: no backend loaded (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`,
+  );
 }

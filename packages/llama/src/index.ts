@@ -1,2 +1,25 @@
 // Public API of @relora/llama.
-export {};
+export { createLlama } from './llama-model';
+export type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model';
+export { LLAMA_CONFIG_DEFAULTS, resolveLlamaConfig } from './config';
+export type { LlamaConfig, LlamaConfigInput } from './config';
+export { LLAMA_PRESETS, llamaPreset } from './presets';
+export type { LlamaPresetName, LlamaPresetOptions, LlamaShape } from './presets';
+export { GENERATE_DEFAULTS } from './generate';
+export type { GenerateOptions } from './generate';
+export { countParameters, parameterGroup } from './parameter-count';
+export type { HasNamedParameters, ParameterCounts, ParameterGroup } from './parameter-count';
+export { llamaParameterLayout } from './parameter-layout';
+export type { ParameterEntry } from './parameter-layout';
+export { applyRotary, rotaryTables } from './rotary';
+export type { RotaryTables } from './rotary';
+export { rmsNorm } from './rms-norm';
+export { crossEntropy } from './cross-entropy';
+export type { ApplyOptions, DenseLinear, Linear, LinearHost } from './linear-types';
+export { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors';
+export type { SafetensorsFile, SafetensorsTensor } from './safetensors';
+export { float16ToNumber, floatBytesToFloat32, SAFETENSORS_DTYPE_BYTES } from './safetensors-dtypes';
+export type { SafetensorsDtype } from './safetensors-dtypes';
+export { loadStateDict, modelStateDict, modelToSafetensors } from './state-dict';
+export { fromHfConfig, hfConfigJson, toHfConfig } from './hf-config';
+export type { HfLlamaConfig } from './hf-config';

@@ -1,2 +1,12 @@
 // Public API of @relora/lora.
-export {};
+
+export type { ApplyLoRAOptions, LoRAHandle, ParameterCounts } from './apply-lora';
+export { applyLoRA, DEFAULT_LORA_TARGETS } from './apply-lora';
+export type { DenseLinearOptions } from './dense-linear';
+export { denseLinear } from './dense-linear';
+export { kaimingUniform } from './init';
+export type { LoRABase } from './lora-linear';
+export { LoRALinear, loraLinear } from './lora-linear';
+export type { LoRALinearOptions, ResolvedLoRAOptions } from './options';
+export { LORA_DEFAULTS } from './options';
+export type { ApplyOptions, DenseLinear, Linear, LinearHost } from './types';

@@ -1,2 +1,14 @@
 // Public API of @relora/optim.
-export {};
+
+export type { AdamWOptions, AdamWSlot, AdamWState, ApplyGradientsOptions } from './adamw';
+export { ADAMW_DEFAULTS, AdamW } from './adamw';
+export type { ClipByGlobalNormOptions, ClipResult } from './clip-by-global-norm';
+export { clipByGlobalNorm } from './clip-by-global-norm';
+export type { GradientMap } from './gradients';
+export { countZeros, magnitudePrune, randomPrune } from './pruning';
+export { quantileOfAbs } from './quantile';
+export { uniformGenerator } from './random';
+export type { MomentStore, ResetMode, ResetOptions, ResetResult } from './reset-optimizer-state';
+export { resetOptimizerState } from './reset-optimizer-state';
+export type { SerializedAdamWMeta, SerializedAdamWState } from './serialize';
+export { deserializeAdamWState, serializeAdamWState } from './serialize';

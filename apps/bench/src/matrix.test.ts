@@ -1,0 +1,61 @@
+// Matrix expansion: order, ranks per mode, skipped ranks, thread axis.
+import { describe, expect, it } from 'vitest';
+import { expandMatrix } from './matrix';
+import type { ModelShape } from './model-shape';
+
+const shape = (hiddenSize: number): ModelShape => ({
+  vocabSize: 256,
+  hiddenSize,
+  intermediateSize: hiddenSize * 2,
+  numLayers: 2,
+  numHeads: 2,
+});
+const shapes = { a: shape(64), b: shape(16) };
+
+describe('expandMatrix', () => {
+  it('runs full once per preset and LoRA modes once per rank, in order', () => {
+    const { cases, skipped } = expandMatrix(
+      { presets: ['a'], modes: ['relora', 'full', 'lora'], ranks: [16, 8, 8], threads: [] },
+      shapes,
+    );
+    expect(cases.map((c) => c.id)).toEqual([
+      'a/full',
+      'a/lora-r8',
+      'a/lora-r16',
+      'a/relora-r8',
+      'a/relora-r16',
+    ]);
+    expect(cases[0]).toEqual({
+      id: 'a/full',
+      preset: 'a',
+      mode: 'full',
+      rank: null,
+      threads: null,
+    });
+    expect(skipped).toEqual([]);
+  });
+
+  it('skips ranks that are not below the model width, saying why', () => {
+    const { cases, skipped } = expandMatrix(
+      { presets: ['b'], modes: ['lora'], ranks: [8, 16], threads: [] },
+      shapes,
+    );
+    expect(cases.map((c) => c.id)).toEqual(['b/lora-r8']);
+    expect(skipped).toEqual([{ id: 'b/lora-r16', reason: 'rank 16 >= hidden size 16' }]);
+  });
+
+  it('multiplies by thread counts', () => {
+    const { cases } = expandMatrix(
+      { presets: ['a', 'b'], modes: ['full'], ranks: [], threads: [1, 2] },
+      shapes,
+    );
+    expect(cases.map((c) => c.id)).toEqual(['a/full/t1', 'a/full/t2', 'b/full/t1', 'b/full/t2']);
+    expect(cases[1]?.threads).toBe(2);
+  });
+
+  it('names an unknown preset', () => {
+    expect(() =>
+      expandMatrix({ presets: ['zz'], modes: ['full'], ranks: [], threads: [] }, shapes),
+    ).toThrow(/no shape for preset 'zz'/);
+  });
+});

@@ -1,0 +1,64 @@
+// Expands presets x modes x ranks (x thread counts) into the list of cases the suite runs.
+import type { Mode } from './analytical';
+import type { ModelShape } from './model-shape';
+
+/** One benchmark case: one model in one mode, run in its own process. */
+export interface BenchCase {
+  /** Stable name, e.g. `9m/full`, `9m/relora-r32`, `9m/lora-r8/t2`. */
+  id: string;
+  preset: string;
+  mode: Mode;
+  /** LoRA rank; null in `full` mode. */
+  rank: number | null;
+  /** Backend threads; null means the backend's default. */
+  threads: number | null;
+}
+
+export interface MatrixSpec {
+  presets: string[];
+  modes: Mode[];
+  ranks: number[];
+  /** Thread counts to compare; empty means one run at the backend's default. */
+  threads: number[];
+}
+
+export interface Matrix {
+  cases: BenchCase[];
+  /** Cases left out, with why (a rank that is not low-rank for the model). */
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+function caseId(preset: string, mode: Mode, rank: number | null, threads: number | null): string {
+  const modePart = rank === null ? mode : `${mode}-r${rank}`;
+  return threads === null ? `${preset}/${modePart}` : `${preset}/${modePart}/t${threads}`;
+}
+
+/**
+ * Cases in run order: preset by preset, `full` first, then `lora` and `relora` for each rank.
+ * `full` ignores ranks. A rank of at least the model width is skipped: it is not low-rank.
+ */
+export function expandMatrix(spec: MatrixSpec, shapes: Record<string, ModelShape>): Matrix {
+  const cases: BenchCase[] = [];
+  const skipped: Matrix['skipped'] = [];
+  const threadList: Array<number | null> = spec.threads.length > 0 ? spec.threads : [null];
+  const modes = (['full', 'lora', 'relora'] as const).filter((m) => spec.modes.includes(m));
+  const ranks = [...new Set(spec.ranks)].sort((a, b) => a - b);
+  for (const preset of spec.presets) {
+    const shape = shapes[preset];
+    if (!shape) throw new Error(`expandMatrix: no shape for preset '${preset}'`);
+    for (const mode of modes) {
+      const modeRanks: Array<number | null> = mode === 'full' ? [null] : ranks;
+      for (const rank of modeRanks) {
+        for (const threads of threadList) {
+          const id = caseId(preset, mode, rank, threads);
+          if (rank !== null && rank >= shape.hiddenSize) {
+            skipped.push({ id, reason: `rank ${rank} >= hidden size ${shape.hiddenSize}` });
+          } else {
+            cases.push({ id, preset, mode, rank, threads });
+          }
+        }
+      }
+    }
+  }
+  return { cases, skipped };
+}

@@ -1,0 +1,59 @@
+// Small measuring tools for the child: a clock, a backend sync, seeded token batches.
+import { performance } from 'node:perf_hooks';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Milliseconds on a monotonic clock. */
+export const now = (): number => performance.now();
+
+/**
+ * Waits until the backend has computed `t` and everything queued before it. Reading a reduction
+ * of it is enough on in-order backends (GPU streams included) and costs one small kernel.
+ */
+export async function syncOn(t: tf.Tensor): Promise<void> {
+  const probe = tf.tidy(() => tf.sum(t));
+  await probe.data();
+  probe.dispose();
+}
+
+/** Times `f` (which must leave the backend idle when its promise resolves), in milliseconds. */
+export async function timeMs(f: () => Promise<void>): Promise<number> {
+  const start = now();
+  await f();
+  return now() - start;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Random tokens shaped like a training batch: inputIds and targets int32 [batch, seqLen]. Speed and
+ * memory do not depend on the token values, so no corpus is read.
+ */
+export function syntheticBatch(
+  batch: number,
+  seqLen: number,
+  vocabSize: number,
+  seed: number,
+): { inputIds: tf.Tensor2D; targets: tf.Tensor2D } {
+  const random = mulberry32(seed);
+  const tokens = Int32Array.from({ length: batch * (seqLen + 1) }, () =>
+    Math.floor(random() * vocabSize),
+  );
+  const rows = (offset: number) => {
+    const out = new Int32Array(batch * seqLen);
+    for (let b = 0; b < batch; b++) {
+      const start = b * (seqLen + 1) + offset;
+      out.set(tokens.subarray(start, start + seqLen), b * seqLen);
+    }
+    return tf.tensor2d(out, [batch, seqLen], 'int32');
+  };
+  return { inputIds: rows(0), targets: rows(1) };
+}

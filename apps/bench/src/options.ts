@@ -1,0 +1,90 @@
+// The suite's options, their defaults, and the `--quick` matrix.
+import type { Mode } from './analytical';
+
+/** Optimizer-reset policy at a ReLoRA restart (see `@relora/optim` `resetOptimizerState`). */
+export type ResetMode = 'zero' | 'random' | 'magnitude';
+
+/** Everything a bench run can be told. Defaults in `BENCH_DEFAULTS`, `--quick` in `QUICK`. */
+export interface BenchOptions {
+  /** Model presets of `@relora/llama` to run. */
+  presets: string[];
+  /** Training modes to compare. */
+  modes: Mode[];
+  /** LoRA ranks for `lora` and `relora` (ranks >= the model width are skipped). */
+  ranks: number[];
+  /** Backend thread counts to compare; empty: the backend's default only. */
+  threads: number[];
+  /** Backend to force (`tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`); undefined: best available. */
+  backend?: string;
+  /** Sequences per update step. */
+  batchSize: number;
+  /** Tokens per sequence T (also the model's maxSeqLen). */
+  seqLen: number;
+  /** Vocabulary size V (presets leave it to the tokenizer). */
+  vocabSize: number;
+  /** Untimed steps before measuring (compilation, allocation, optimizer state). */
+  warmupSteps: number;
+  /** Timed update steps; every timing reported is a median over them. */
+  steps: number;
+  /** Repeats of each timed merge-and-reinit and optimizer reset (relora mode). */
+  restartRepeats: number;
+  /** LoRA alpha (s = alpha / r). Reference default 32. */
+  loraAlpha: number;
+  /** LoRA dropout on the adapter input. Reference default 0.1. */
+  loraDropout: number;
+  /** Update steps between restarts, to amortise restart cost into relora throughput. */
+  reloraEvery: number;
+  /** Optimizer reset at a restart; the paper's default is magnitude pruning of 99%. */
+  resetMode: ResetMode;
+  resetRatio: number;
+  /** Allowed relative gap between measured and analytical resident bytes. */
+  tolerance: number;
+  /** Allowed absolute gap (bytes) for buffers that are not parameters (rotary tables, masks). */
+  toleranceBytes: number;
+  /** Seed of the model init and the synthetic token batches. */
+  seed: number;
+  /** Limit per case in seconds; a case past it is killed and reported as failed. */
+  caseTimeoutSec: number;
+  /** Where `bench-results.json`, the charts and the HTML report go. */
+  outDir: string;
+}
+
+/** The default matrix: reference presets that fit a CPU; `GPU_PRESETS` join on tensorflow-gpu. */
+export const BENCH_DEFAULTS: BenchOptions = {
+  presets: ['9m', '35m'],
+  modes: ['full', 'lora', 'relora'],
+  ranks: [32, 128],
+  threads: [],
+  batchSize: 4,
+  seqLen: 256,
+  vocabSize: 32100, // the T5 tokenizer the paper used
+  warmupSteps: 2,
+  steps: 10,
+  restartRepeats: 5,
+  loraAlpha: 32,
+  loraDropout: 0.1,
+  reloraEvery: 5000, // the paper's restart period for 250M..1.3B
+  resetMode: 'magnitude',
+  resetRatio: 0.99,
+  tolerance: 0.01,
+  toleranceBytes: 256 * 1024,
+  seed: 0,
+  caseTimeoutSec: 1800,
+  outDir: 'runs/bench',
+};
+
+/** Added to the default matrix when the backend is `tensorflow-gpu`. */
+export const GPU_PRESETS = ['60m', '130m', '250m', '350m'];
+
+/** `--quick`: the tiniest presets with the byte tokenizer, a few minutes on two CPU cores. */
+export const QUICK: Partial<BenchOptions> = {
+  presets: ['tiny'],
+  ranks: [8],
+  batchSize: 4,
+  seqLen: 64,
+  vocabSize: 259,
+  warmupSteps: 2,
+  steps: 6,
+  restartRepeats: 3,
+  reloraEvery: 100,
+};

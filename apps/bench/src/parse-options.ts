@@ -1,0 +1,88 @@
+// Turns command-line values into `BenchOptions`: defaults < `--quick` < flags, validated.
+import { InvalidArgumentError } from 'commander';
+import type { Mode } from './analytical';
+import { BENCH_DEFAULTS, type BenchOptions, GPU_PRESETS, QUICK, type ResetMode } from './options';
+
+const MODES: Mode[] = ['full', 'lora', 'relora'];
+const RESET_MODES: ResetMode[] = ['zero', 'random', 'magnitude'];
+const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** A positive integer, or a commander error naming what was expected. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+  return n;
+}
+
+/** A number in [0, 1]. */
+export function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1))
+    throw new InvalidArgumentError(`expected a number in [0, 1], got '${value}'`);
+  return n;
+}
+
+/** A non-negative number. */
+export function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n))
+    throw new InvalidArgumentError(`expected a number >= 0, got '${value}'`);
+  return n;
+}
+
+/** A comma-separated list of names, none empty. */
+export function nameList(value: string): string[] {
+  const names = value.split(',').map((s) => s.trim());
+  if (names.some((s) => s === ''))
+    throw new InvalidArgumentError(`expected a comma-separated list, got '${value}'`);
+  return names;
+}
+
+/** A comma-separated list of positive integers. */
+export function intList(value: string): number[] {
+  return nameList(value).map(positiveInt);
+}
+
+/** A comma-separated list of modes. */
+export function modeList(value: string): Mode[] {
+  return nameList(value).map((m) => {
+    if (!MODES.includes(m as Mode))
+      throw new InvalidArgumentError(`expected modes among ${MODES.join(', ')}, got '${m}'`);
+    return m as Mode;
+  });
+}
+
+/** One of the reset modes. */
+export function resetMode(value: string): ResetMode {
+  if (!RESET_MODES.includes(value as ResetMode)) {
+    throw new InvalidArgumentError(`expected one of ${RESET_MODES.join(', ')}, got '${value}'`);
+  }
+  return value as ResetMode;
+}
+
+/** One of the backends `@relora/backend` knows. */
+export function backendName(value: string): string {
+  if (!BACKENDS.includes(value))
+    throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}, got '${value}'`);
+  return value;
+}
+
+/** Flags as commander gives them: only those the user set are present. */
+export type Flags = Partial<BenchOptions> & { quick?: boolean };
+
+/** Merges defaults, `--quick` and flags; the GPU presets join the default matrix on tensorflow-gpu. */
+export function resolveOptions(flags: Flags): BenchOptions {
+  const { quick, ...given } = flags;
+  const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const options: BenchOptions = { ...BENCH_DEFAULTS, ...(quick ? QUICK : {}), ...defined };
+  if (!quick && !given.presets && options.backend === 'tensorflow-gpu') {
+    options.presets = [...options.presets, ...GPU_PRESETS];
+  }
+  if (options.warmupSteps < 1) {
+    throw new InvalidArgumentError(
+      '--warmup-steps must be at least 1 (AdamW allocates m and v in the first step)',
+    );
+  }
+  return options;
+}

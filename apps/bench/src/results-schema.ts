@@ -1,0 +1,95 @@
+// Schema of `bench-results.json`: every figure of a run and the environment it ran in.
+import { z } from 'zod';
+import {
+  benchCaseSchema,
+  caseMeasurementSchema,
+  modelShapeSchema,
+  parameterCountsSchema,
+  summarySchema,
+} from './case-schema';
+
+export const checkSchema = z.object({
+  caseId: z.string(),
+  /** `params`, `resident-bytes`, `peak-holds-gradients`, `no-leak`, `reset-zeroed`. */
+  name: z.string(),
+  ok: z.boolean(),
+  measured: z.number(),
+  expected: z.number(),
+  message: z.string(),
+});
+
+export const caseResultSchema = benchCaseSchema.extend({
+  status: z.enum(['ok', 'failed']),
+  error: z.string().nullable(),
+  wallSec: z.number().nonnegative(),
+  shape: modelShapeSchema,
+  analytical: z.object({
+    params: parameterCountsSchema,
+    bytes: z.object({ weights: z.number(), gradients: z.number(), optimizer: z.number() }),
+    flopsPerToken: z.number().positive(),
+  }),
+  measured: caseMeasurementSchema.nullable(),
+  derived: z
+    .object({
+      tokensPerStep: z.number().int().positive(),
+      tokensPerSec: summarySchema,
+      /** Model FLOPs per second at the median step time. */
+      achievedFlops: z.number().nonnegative(),
+      /** The best plain 2D matmul rate of the same run, FLOP/s. */
+      matmulFlops: z.number().positive(),
+      fractionOfMatmul: z.number().nonnegative(),
+      /** Median step plus (merge + reset) / reloraEvery; relora only. */
+      amortizedStepMs: z.number().nullable(),
+      amortizedTokensPerSec: z.number().nullable(),
+    })
+    .nullable(),
+});
+
+export const environmentSchema = z.object({
+  backend: z.string().nullable(),
+  tfBackend: z.string().nullable(),
+  versions: z.record(z.string(), z.string()),
+  node: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  cpuModel: z.string(),
+  cpuCount: z.number().int().positive(),
+  /** Thread count the backend used by default (per case in `cases[].measured.backend`). */
+  threads: z.number().int().positive().nullable(),
+  totalMemoryBytes: z.number().positive(),
+  gpu: z.string().nullable(),
+});
+
+export const benchResultsSchema = z.object({
+  schemaVersion: z.literal(1),
+  tool: z.literal('relora-bench'),
+  createdAt: z.string(),
+  environment: environmentSchema,
+  settings: z.record(z.string(), z.unknown()),
+  flopsFormula: z.string(),
+  tolerance: z.object({ relative: z.number(), bytes: z.number(), statement: z.string() }),
+  cases: z.array(caseResultSchema),
+  skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
+  checks: z.array(checkSchema),
+  summary: z.object({
+    cases: z.number().int(),
+    failedCases: z.number().int(),
+    checksPassed: z.number().int(),
+    checksFailed: z.number().int(),
+  }),
+});
+
+export type Check = z.infer<typeof checkSchema>;
+export type CaseResult = z.infer<typeof caseResultSchema>;
+export type Environment = z.infer<typeof environmentSchema>;
+export type BenchResults = z.infer<typeof benchResultsSchema>;
+
+/** Parses results JSON, throwing an error that names every field that is wrong. */
+export function validateResults(value: unknown): BenchResults {
+  const parsed = benchResultsSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new Error(`bench results do not match the schema:\n  ${issues.join('\n  ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,156 @@
+// Measures one case in this process: memory, step times, restart costs and the matmul ceiling.
+import { type BackendName, initBackend, memoryReport, resetPeakMemory } from '@relora/backend';
+import { createLlama, type LlamaConfigInput } from '@relora/llama';
+import { applyLoRA, type LoRAHandle } from '@relora/lora';
+import { AdamW, resetOptimizerState } from '@relora/optim';
+import * as tf from '@tensorflow/tfjs-core';
+import type { CaseMeasurement, CaseSpec } from './case-schema';
+import { measureMatmulGflops } from './matmul-rate';
+import { syncOn, syntheticBatch, timeMs } from './measure-kit';
+import { summarize } from './stats';
+import { createTrainStep } from './train-step';
+
+const SQUARE_MATMUL = 512;
+
+function countModel(named: Array<[string, tf.Variable]>): CaseMeasurement['params'] {
+  let total = 0;
+  let trainable = 0;
+  let lora = 0;
+  for (const [name, v] of named) {
+    total += v.size;
+    if (v.trainable) trainable += v.size;
+    if (name.includes('.lora_')) lora += v.size;
+  }
+  return { total, trainable, frozen: total - trainable, lora };
+}
+
+async function timeRestarts(handle: LoRAHandle, optimizer: AdamW, spec: CaseSpec) {
+  const loraVariables = handle.loraParameters().map(([, v]) => v);
+  const probe = loraVariables[0]!;
+  const mergeMs: number[] = [];
+  const resetMs: number[] = [];
+  let reset: CaseMeasurement['reset'] = null;
+  for (let i = 0; i < spec.restartRepeats; i++) {
+    mergeMs.push(
+      await timeMs(async () => {
+        handle.mergeAndReinit();
+        await syncOn(probe);
+      }),
+    );
+    resetMs.push(
+      await timeMs(async () => {
+        const counts = resetOptimizerState(optimizer, loraVariables, {
+          mode: spec.resetMode,
+          ratio: spec.resetRatio,
+          seed: spec.seed + i,
+        });
+        // The first reset acts on moments the steps built; later ones on mostly zeros.
+        reset ??= { zeroed: counts.zeroed, total: counts.total };
+        await syncOn(probe);
+      }),
+    );
+  }
+  return { mergeMs: summarize(mergeMs), resetMs: summarize(resetMs), reset };
+}
+
+/** Runs one case; `log` receives progress lines (the child sends them to stderr). */
+export async function runCase(
+  spec: CaseSpec,
+  log: (line: string) => void = () => {},
+): Promise<CaseMeasurement> {
+  const { case: c, batchSize, seqLen } = spec;
+  const info = await initBackend({
+    ...(spec.backend ? { prefer: spec.backend as BackendName } : {}),
+    ...(c.threads !== null ? { wasmThreads: c.threads } : {}),
+  });
+  log(`${c.id}: backend ${info.name}${info.threads ? ` (${info.threads} threads)` : ''}`);
+
+  const config = spec.config as LlamaConfigInput;
+  const matmulShape: [number, number, number] = [
+    batchSize * seqLen,
+    config.hiddenSize,
+    config.intermediateSize,
+  ];
+  const modelShapeGflops = await measureMatmulGflops(...matmulShape);
+  const squareGflops = await measureMatmulGflops(SQUARE_MATMUL, SQUARE_MATMUL, SQUARE_MATMUL);
+  log(`${c.id}: plain matmul ${modelShapeGflops.median.toFixed(1)} GFLOP/s`);
+
+  const batch = syntheticBatch(batchSize, seqLen, config.vocabSize, spec.seed);
+  const baselineBytes = tf.memory().numBytes;
+  const model = createLlama(config, { seed: spec.seed });
+  const handle =
+    c.mode === 'full'
+      ? null
+      : applyLoRA(model, {
+          rank: c.rank ?? undefined,
+          alpha: spec.loraAlpha,
+          dropout: spec.loraDropout,
+          seed: spec.seed,
+        });
+  const trainable = model.trainableVariables();
+  const optimizer = new AdamW({ lr: 1e-3 });
+  const { step, forward } = createTrainStep(model, optimizer, trainable, batch);
+
+  const losses: number[] = [];
+  for (let i = 0; i < spec.warmupSteps; i++) losses.push((await step()).loss);
+  const residentBytes = tf.memory().numBytes - baselineBytes;
+  const numTensorsAfterWarmup = tf.memory().numTensors;
+  log(`${c.id}: warm-up done, ${spec.steps} measured steps`);
+
+  resetPeakMemory();
+  const gradMs: number[] = [];
+  const optimizerMs: number[] = [];
+  const forwardMs: number[] = [];
+  for (let i = 0; i < spec.steps; i++) {
+    const t = await step();
+    gradMs.push(t.gradMs);
+    optimizerMs.push(t.optimizerMs);
+    losses.push(t.loss);
+    forwardMs.push(await forward());
+  }
+  const report = memoryReport();
+  const numTensorsAfterSteps = tf.memory().numTensors;
+  const peakBytes = report.peakTensorBytes - baselineBytes;
+  const stepMs = gradMs.map((g, i) => g + optimizerMs[i]!);
+
+  const restarts =
+    c.mode === 'relora' && handle ? await timeRestarts(handle, optimizer, spec) : null;
+  const params = countModel(model.namedParameters());
+  const gpu = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
+
+  model.dispose();
+  optimizer.dispose();
+  tf.dispose([batch.inputIds, batch.targets]);
+  return {
+    backend: {
+      name: info.name,
+      tfBackend: info.tfBackend,
+      versions: info.versions,
+      threads: info.threads ?? (info.tfBackend === 'cpu' ? 1 : null),
+    },
+    params,
+    memory: {
+      baselineBytes,
+      residentBytes,
+      peakBytes,
+      activationBytes: Math.max(0, peakBytes - residentBytes),
+      rssBytes: process.memoryUsage().rss,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      gpuBytes: typeof gpu === 'number' ? gpu : null,
+      numTensorsAfterWarmup,
+      numTensorsAfterSteps,
+      backendReport: report,
+    },
+    timing: {
+      stepMs: summarize(stepMs),
+      gradMs: summarize(gradMs),
+      optimizerMs: summarize(optimizerMs),
+      forwardMs: summarize(forwardMs),
+      mergeMs: restarts?.mergeMs ?? null,
+      resetMs: restarts?.resetMs ?? null,
+    },
+    matmul: { modelShape: matmulShape, modelShapeGflops, square: SQUARE_MATMUL, squareGflops },
+    reset: restarts?.reset ?? null,
+    loss: { first: losses[0] ?? Number.NaN, last: losses[losses.length - 1] ?? Number.NaN },
+  };
+}

@@ -1,0 +1,84 @@
+// The results as a plain-text table for stdout.
+import { mib, millions, percent, sig } from './format';
+import type { BenchResults, CaseResult } from './results-schema';
+
+const HEADERS = [
+  'case',
+  'params M',
+  'train M',
+  'weights',
+  'grads',
+  'adam m+v',
+  'activ.',
+  'peak',
+  'RSS',
+  'step ms (q1-q3)',
+  'fwd ms',
+  'tok/s',
+  'GFLOP/s',
+  'of matmul',
+  'merge ms',
+  'reset ms',
+  'checks',
+];
+
+function row(r: CaseResult, failedChecks: Set<string>): string[] {
+  const a = r.analytical;
+  const m = r.measured;
+  const d = r.derived;
+  if (!m || !d) return [r.id, millions(a.params.total), millions(a.params.trainable), 'FAILED'];
+  const step = m.timing.stepMs;
+  return [
+    r.id,
+    millions(m.params.total),
+    millions(m.params.trainable),
+    mib(a.bytes.weights),
+    mib(a.bytes.gradients),
+    mib(a.bytes.optimizer),
+    mib(m.memory.activationBytes),
+    mib(m.memory.peakBytes),
+    mib(m.memory.maxRssBytes),
+    `${sig(step.median)} (${sig(step.q1)}-${sig(step.q3)})`,
+    sig(m.timing.forwardMs.median),
+    sig(d.tokensPerSec.median),
+    sig(d.achievedFlops / 1e9),
+    percent(d.fractionOfMatmul),
+    m.timing.mergeMs ? sig(m.timing.mergeMs.median) : '-',
+    m.timing.resetMs ? sig(m.timing.resetMs.median) : '-',
+    failedChecks.has(r.id) ? 'MISMATCH' : 'ok',
+  ];
+}
+
+/** A fixed-width table (memory in MiB; weights, grads and m+v analytical, the rest measured). */
+export function formatTable(results: BenchResults): string {
+  const failed = new Set(results.checks.filter((c) => !c.ok).map((c) => c.caseId));
+  const rows = [HEADERS, ...results.cases.map((r) => row(r, failed))];
+  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ');
+  return [
+    line(HEADERS),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
+}
+
+/** Environment, ceiling, check failures and skipped cases, as lines under the table. */
+export function formatNotes(results: BenchResults): string {
+  const env = results.environment;
+  const ceiling = results.cases.find((r) => r.derived)?.derived?.matmulFlops;
+  const lines = [
+    `backend ${env.backend ?? '?'} (${env.tfBackend ?? '?'}), threads ${env.threads ?? 'default'}, ` +
+      `${env.cpuModel} x${env.cpuCount}, node ${env.node}${env.gpu ? `, GPU ${env.gpu}` : ''}`,
+    `memory in MiB: weights, grads, adam m+v analytical (float32); activ. = peak - resident, peak, ` +
+      `RSS (max) measured. plain matmul ceiling ${ceiling ? sig(ceiling / 1e9) : '?'} GFLOP/s`,
+    `checks: ${results.summary.checksPassed} passed, ${results.summary.checksFailed} failed`,
+  ];
+  for (const c of results.checks.filter((k) => !k.ok))
+    lines.push(`  MISMATCH ${c.caseId} ${c.name}: ${c.message}`);
+  for (const r of results.cases.filter((k) => k.error)) lines.push(`  FAILED ${r.id}: ${r.error}`);
+  for (const s of results.skipped) lines.push(`  skipped ${s.id}: ${s.reason}`);
+  return lines.join('\n');
+}

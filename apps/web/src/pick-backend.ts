@@ -1,0 +1,62 @@
+// Picks the best TensorFlow.js backend this browser runs: WebGPU, then WebGL, then wasm, then cpu.
+import { initBackend } from '@relora/backend';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Browser backends, best first. */
+export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
+
+/** The backend in use and why the better ones were skipped. */
+export interface PickedBackend {
+  name: BrowserBackend;
+  skipped: Array<{ name: BrowserBackend; reason: string }>;
+}
+
+async function activate(name: BrowserBackend): Promise<void> {
+  if (name === 'webgpu') {
+    if (!('gpu' in navigator)) throw new Error('navigator.gpu is missing');
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } else if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+  } else if (name === 'wasm') {
+    // The .wasm files are bundled assets; tfjs would otherwise look next to the page.
+    setWasmPaths({
+      'tfjs-backend-wasm.wasm': wasmPlain,
+      'tfjs-backend-wasm-simd.wasm': wasmSimd,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+    });
+    await initBackend({ prefer: 'wasm' }); // also registers the kernels wasm lacks
+    return;
+  }
+  if (name !== 'cpu' && !(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+/**
+ * Makes the best backend current. `cpu` is set up first through `initBackend`, which registers
+ * the gradients every backend uses; `prefer` forces one backend and throws if it cannot load.
+ */
+export async function pickBackend(prefer?: string): Promise<PickedBackend> {
+  await initBackend({ prefer: 'cpu' });
+  if (prefer !== undefined && !BROWSER_BACKENDS.includes(prefer as BrowserBackend)) {
+    throw new Error(`backend must be one of ${BROWSER_BACKENDS.join(', ')}, got '${prefer}'`);
+  }
+  const candidates = prefer ? [prefer as BrowserBackend] : BROWSER_BACKENDS;
+  const skipped: PickedBackend['skipped'] = [];
+  for (const name of candidates) {
+    try {
+      await activate(name);
+      return { name, skipped };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (prefer) throw new Error(`backend '${name}' could not be loaded: ${reason}`);
+      skipped.push({ name, reason });
+      await tf.setBackend('cpu');
+    }
+  }
+  return { name: 'cpu', skipped };
+}

@@ -1,0 +1,20 @@
+// Public API of @relora/data/node: files, the Brown corpus on disk, shards and the CLI (Node only).
+export { brownCorpusDir, loadBrownDocuments } from './node/brown-corpus';
+export { listInputFiles, readLines } from './node/input-files';
+export { textDocuments, TEXT_SOURCE_DEFAULTS } from './node/text-source';
+export type { TextSourceOptions } from './node/text-source';
+export { JsonlSource, JSONL_SOURCE_DEFAULTS } from './node/jsonl-source';
+export type { BadLine, JsonlSourceOptions } from './node/jsonl-source';
+export { openSource } from './node/open-source';
+export type { SourceSpec } from './node/open-source';
+export { loadHfTokenizer } from './node/hf-tokenizer-file';
+export { resolveTokenizer } from './node/resolve-tokenizer';
+export { pretokenize, PRETOKENIZE_DEFAULTS } from './node/pretokenize';
+export type { PretokenizeOptions } from './node/pretokenize';
+export { openShards, ShardStore } from './node/shard-store';
+export type { OpenShardsOptions } from './node/shard-store';
+export { readShardIndex, SHARD_FORMAT, SHARD_FORMAT_VERSION } from './node/shard-format';
+export type { ShardEntry, ShardIndex } from './node/shard-format';
+export { openDataLoaders, openStore } from './node/data-loaders';
+export type { DataLoadersOptions } from './node/data-loaders';
+export { runPretokenizeCli, PRETOKENIZE_USAGE } from './node/pretokenize-cli';

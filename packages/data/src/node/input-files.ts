@@ -1,0 +1,44 @@
+// Resolves a file-or-folder argument to the sorted list of input files, with clear errors.
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { createInterface, type Interface } from 'node:readline';
+
+/**
+ * `path` itself if it is a file, else every file under the folder (recursively, sorted) whose name
+ * ends with one of `extensions`. Throws if the path is missing, the folder holds no such file, or a
+ * file is empty.
+ */
+export async function listInputFiles(path: string, extensions: string[]): Promise<string[]> {
+  const info = await stat(path).catch(() => {
+    throw new Error(`input not found: ${path} (expected a file or a folder)`);
+  });
+  const files = info.isDirectory() ? await walk(path, extensions) : [path];
+  if (files.length === 0) {
+    throw new Error(`no input files in folder ${path} (looked for names ending ${extensions.join(', ')})`);
+  }
+  for (const file of files) {
+    if ((await stat(file)).size === 0) throw new Error(`input file is empty: ${file}`);
+  }
+  return files;
+}
+
+async function walk(dir: string, extensions: string[]): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await walk(path, extensions)));
+    else if (entry.isFile() && extensions.some((ext) => entry.name.endsWith(ext))) files.push(path);
+  }
+  return files;
+}
+
+/** Lines of a file, streamed (gunzipped when the name ends `.gz`): never the whole file in memory. */
+export function readLines(file: string): Interface {
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (error) => input.destroy(error));
+  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+}

@@ -1,0 +1,113 @@
+// Tokenizes a document source into deterministic binary shards, written atomically.
+import { endianness } from 'node:os';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { DocumentSource } from '../document-source';
+import { checkIds } from '../token-store';
+import type { Tokenizer } from '../tokenizer';
+import { INDEX_FILE, SHARD_FORMAT, SHARD_FORMAT_VERSION, type ShardIndex } from './shard-format';
+import { ShardWriter } from './shard-writer';
+
+/** Options of {@link pretokenize}. */
+export interface PretokenizeOptions {
+  /** Documents to tokenize, read once in order (e.g. `new JsonlSource(path)`, `textDocuments(path)`). */
+  source: DocumentSource;
+  tokenizer: Tokenizer;
+  /** Folder to create; it must not exist yet (or be empty) unless `overwrite`. */
+  outDir: string;
+  /** A shard is closed at the first document end at or past this many tokens. Default 2^26 (~67M). */
+  shardTokens?: number;
+  /** Replace an existing outDir (only once the new shards are complete). Default false. */
+  overwrite?: boolean;
+  /** Called after each shard is finished. */
+  onShard?: (progress: { shards: number; documents: number; tokens: number }) => void;
+}
+
+/** Defaults of {@link PretokenizeOptions}. */
+export const PRETOKENIZE_DEFAULTS = { shardTokens: 2 ** 26, overwrite: false } as const;
+
+/**
+ * Tokenizes every document of `source` (each followed by EOS) into `outDir`: shard files
+ * (`shard-00000.bin`: uint16 ids when vocabSize <= 65536, else uint32, little-endian;
+ * `shard-00000.docs`: uint32 document starts) and `index.json` (tokenizer identity, counts,
+ * sha256 per file). The same input gives the same bytes. Memory holds one document and a 4 MB
+ * buffer. Everything is written to a temporary sibling folder renamed into place at the end, so a
+ * failure leaves an existing `outDir` untouched. Returns the index.
+ */
+export async function pretokenize(options: PretokenizeOptions): Promise<ShardIndex> {
+  const { tokenizer, source } = options;
+  const shardTokens = options.shardTokens ?? PRETOKENIZE_DEFAULTS.shardTokens;
+  const overwrite = options.overwrite ?? PRETOKENIZE_DEFAULTS.overwrite;
+  if (!(Number.isInteger(shardTokens) && shardTokens > 0)) {
+    throw new Error(`shardTokens must be a positive integer, got ${shardTokens}`);
+  }
+  if (endianness() !== 'LE') throw new Error('pretokenize writes little-endian shards and needs a little-endian machine');
+  const outDir = resolve(options.outDir);
+  const existing = await occupied(outDir);
+  if (existing && !overwrite) throw refuse(outDir);
+  const dtype = tokenizer.vocabSize <= 65536 ? 'uint16' : 'uint32';
+  const temp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
+  await mkdir(temp, { recursive: true });
+  const index: ShardIndex = {
+    format: SHARD_FORMAT,
+    version: SHARD_FORMAT_VERSION,
+    tokenizer: tokenizer.identity(),
+    eosId: tokenizer.eosId,
+    dtype,
+    tokens: 0,
+    documents: 0,
+    shards: [],
+  };
+  let writer: ShardWriter | undefined;
+  try {
+    const close = () => {
+      if (writer === undefined) return;
+      index.shards.push(writer.finish());
+      writer = undefined;
+      options.onShard?.({ shards: index.shards.length, documents: index.documents, tokens: index.tokens });
+    };
+    for await (const doc of source) {
+      if (doc.text.length === 0) continue;
+      const ids = tokenizer.encode(doc.text);
+      checkIds(ids, tokenizer, doc.origin);
+      writer ??= new ShardWriter(temp, index.shards.length, dtype);
+      writer.append(ids, tokenizer.eosId);
+      index.tokens += ids.length + 1;
+      index.documents++;
+      if (writer.tokens >= shardTokens) close();
+    }
+    close();
+    if (index.documents === 0) throw new Error('pretokenize: the source yielded no documents (is it empty?)');
+    await writeFile(join(temp, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+    await moveIntoPlace(temp, outDir, overwrite);
+  } catch (error) {
+    writer?.abort();
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return index;
+}
+
+/** True if `dir` exists and holds anything. */
+async function occupied(dir: string): Promise<boolean> {
+  const entries = await readdir(dir).catch(() => undefined);
+  return entries !== undefined && entries.length > 0;
+}
+
+function refuse(outDir: string): Error {
+  return new Error(`${outDir} already exists and is not empty; pass overwrite: true (CLI --overwrite) to replace it`);
+}
+
+/** Renames `temp` to `outDir`; an existing one is moved aside first and removed only after. */
+async function moveIntoPlace(temp: string, outDir: string, overwrite: boolean): Promise<void> {
+  if (await occupied(outDir)) {
+    if (!overwrite) throw refuse(outDir);
+    const old = `${temp}.old`;
+    await rename(outDir, old);
+    await rename(temp, outDir);
+    await rm(old, { recursive: true, force: true });
+    return;
+  }
+  await rm(outDir, { recursive: true, force: true });
+  await rename(temp, outDir);
+}

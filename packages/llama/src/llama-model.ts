@@ -1,0 +1,226 @@
+// The LLaMA decoder: embeddings, pre-norm attention and SwiGLU blocks, final norm and LM head.
+import * as tf from '@tensorflow/tfjs-core';
+import { selfAttention } from './attention';
+import { headDim, type LlamaConfig, type LlamaConfigInput, resolveLlamaConfig } from './config';
+import { crossEntropy } from './cross-entropy';
+import { denseLinear, isDenseLinear } from './dense-linear';
+import { type GenerateOptions, resolveGenerateOptions } from './generate';
+import type { ApplyOptions, DenseLinear, Linear, LinearHost } from './linear-types';
+import { swiGluMlp } from './mlp';
+import { llamaParameterLayout } from './parameter-layout';
+import { rmsNorm } from './rms-norm';
+import { mulberry32, sampleToken } from './sampling';
+import { normalInit } from './seeded-init';
+import { SequenceCache } from './sequence-cache';
+
+/** Options of {@link createLlama}. */
+export interface CreateLlamaOptions {
+  /** Seed of the weight init; undefined draws from Math.random. */
+  seed?: number;
+}
+
+/** Options of {@link LlamaModel.loss}. */
+export interface LossOptions extends ApplyOptions {
+  /** Targets equal to this are skipped (HF's -100). Default -100. */
+  ignoreIndex?: number;
+}
+
+/** A LLaMA-style causal language model whose projections can be swapped (e.g. for LoRA layers). */
+export interface LlamaModel extends LinearHost {
+  readonly config: LlamaConfig;
+  /** inputIds [B, T] int32, T <= maxSeqLen -> logits [B, T, V]. */
+  forward(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor3D;
+  /** Mean next-token cross-entropy (nats) of logits(inputIds) [B, T, V] against targets [B, T] int32. */
+  loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options?: LossOptions): tf.Scalar;
+  /** Continues each prompt (token ids) by sampling; returns prompt + new tokens. */
+  generate(promptIds: number[], options?: GenerateOptions): Promise<number[]>;
+  /** The layer in slot `name` (any layer, unlike {@link LinearHost.namedLinears}). */
+  getLinear(name: string): Linear;
+  /** Every parameter by Hugging Face name, in HF's state-dict order; linear weights are [in, out]. */
+  namedParameters(): Array<[string, tf.Variable]>;
+  /** Parameters with `trainable` set. */
+  trainableVariables(): tf.Variable[];
+  /** Frees every variable and cached table; the model is unusable afterwards. */
+  dispose(): void;
+}
+
+class Llama implements LlamaModel {
+  /** Embeddings and norms by HF name; projections live in `slots`. */
+  private readonly own = new Map<string, tf.Variable>();
+  private readonly slots = new Map<string, Linear>();
+  private readonly cache: SequenceCache;
+
+  constructor(
+    readonly config: LlamaConfig,
+    seed: number | undefined,
+  ) {
+    for (const entry of llamaParameterLayout(config)) {
+      const weight = tf.tidy(() =>
+        tf.variable(
+          entry.kind === 'norm'
+            ? tf.ones(entry.shape)
+            : normalInit(entry.shape, config.initializerRange, seed, entry.name),
+        ),
+      );
+      if (entry.kind === 'linear') this.slots.set(entry.module, denseLinear(weight));
+      else this.own.set(entry.name, weight);
+    }
+    this.cache = new SequenceCache(headDim(config), config.ropeTheta);
+  }
+
+  forward(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor3D {
+    const [batch, seqLen] = this.checkIds('forward', 'inputIds', inputIds);
+    return tf.tidy(() => {
+      const logits = this.head(this.hidden(inputIds, options), options);
+      return tf.reshape(logits, [batch, seqLen, this.config.vocabSize]) as tf.Tensor3D;
+    });
+  }
+
+  loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options: LossOptions = {}): tf.Scalar {
+    this.checkIds('loss', 'inputIds', inputIds);
+    if (targets.rank !== 2 || targets.dtype !== 'int32' || !tf.util.arraysEqual(targets.shape, inputIds.shape)) {
+      throw new Error(
+        `loss: targets must be int32 [${inputIds.shape.join(', ')}] like inputIds, got ${targets.dtype} [${targets.shape.join(', ')}]`,
+      );
+    }
+    return tf.tidy(() => {
+      const logits = this.head(this.hidden(inputIds, options), options);
+      return crossEntropy(logits, tf.reshape(targets, [-1]) as tf.Tensor1D, options.ignoreIndex ?? -100);
+    });
+  }
+
+  async generate(promptIds: number[], options: GenerateOptions = {}): Promise<number[]> {
+    const resolved = resolveGenerateOptions(options);
+    const { vocabSize, maxSeqLen } = this.config;
+    if (promptIds.length === 0) throw new Error('generate: promptIds must hold at least one token');
+    for (const id of promptIds) {
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
+        throw new Error(`generate: token id ${id} is outside [0, ${vocabSize})`);
+      }
+    }
+    const random = mulberry32(resolved.seed ?? Math.floor(Math.random() * 2 ** 32));
+    const tokens = [...promptIds];
+    for (let step = 0; step < resolved.maxNewTokens; step++) {
+      // No KV cache: the window of the last maxSeqLen tokens is recomputed each step.
+      const window = tokens.slice(-maxSeqLen);
+      const last = tf.tidy(() => {
+        const hidden = this.hidden(tf.tensor2d([window], [1, window.length], 'int32'));
+        return this.head(tf.slice(hidden, [window.length - 1, 0], [1, -1]));
+      });
+      const logits = await last.data();
+      last.dispose();
+      const next = sampleToken(logits, resolved, random);
+      tokens.push(next);
+      if (next === resolved.eosId) break;
+    }
+    return tokens;
+  }
+
+  namedLinears(): Array<[string, DenseLinear]> {
+    const result: Array<[string, DenseLinear]> = [];
+    for (const [name, layer] of this.slots) if (isDenseLinear(layer)) result.push([name, layer]);
+    return result;
+  }
+
+  getLinear(name: string): Linear {
+    const layer = this.slots.get(name);
+    if (!layer) throw new Error(`getLinear: no linear '${name}' (known: ${[...this.slots.keys()].join(', ')})`);
+    return layer;
+  }
+
+  setLinear(name: string, layer: Linear): void {
+    const current = this.getLinear(name);
+    if (layer.inFeatures !== current.inFeatures || layer.outFeatures !== current.outFeatures) {
+      throw new Error(
+        `setLinear: '${name}' maps ${current.inFeatures} -> ${current.outFeatures} features, the new layer ${layer.inFeatures} -> ${layer.outFeatures}`,
+      );
+    }
+    // The previous layer is not disposed: a wrapper (LoRA) usually keeps its kernel.
+    this.slots.set(name, layer);
+  }
+
+  namedParameters(): Array<[string, tf.Variable]> {
+    const result: Array<[string, tf.Variable]> = [];
+    for (const entry of llamaParameterLayout(this.config)) {
+      if (entry.kind === 'linear') {
+        // A slot's variables may have changed (a LoRA layer adds lora_A, lora_B, ...).
+        for (const [suffix, v] of this.getLinear(entry.module).namedVariables()) {
+          result.push([`${entry.module}.${suffix}`, v]);
+        }
+      } else {
+        result.push([entry.name, this.ownVariable(entry.name)]);
+      }
+    }
+    return result;
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.namedParameters()
+      .map(([, v]) => v)
+      .filter((v) => v.trainable);
+  }
+
+  dispose(): void {
+    for (const layer of this.slots.values()) layer.dispose();
+    for (const v of this.own.values()) v.dispose();
+    this.cache.dispose();
+  }
+
+  /** Final-normed hidden states [B*T, d]. */
+  private hidden(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor2D {
+    const [batch, seqLen] = inputIds.shape;
+    const { numHeads, rmsNormEps: eps } = this.config;
+    const tables = this.cache.get(seqLen);
+    const shape = { batch, seqLen, numHeads, headDim: headDim(this.config) };
+    let h = tf.gather(this.ownVariable('model.embed_tokens.weight'), tf.reshape(inputIds, [-1])) as tf.Tensor2D;
+    for (let i = 0; i < this.config.numLayers; i++) {
+      const p = `model.layers.${i}`;
+      const slot = (name: string) => this.getLinear(`${p}.${name}`);
+      const attention = {
+        q: slot('self_attn.q_proj'),
+        k: slot('self_attn.k_proj'),
+        v: slot('self_attn.v_proj'),
+        o: slot('self_attn.o_proj'),
+      };
+      const attnIn = rmsNorm(h, this.ownVariable(`${p}.input_layernorm.weight`), eps) as tf.Tensor2D;
+      h = tf.add(h, selfAttention(attnIn, attention, shape, tables, options));
+      const mlp = { gate: slot('mlp.gate_proj'), up: slot('mlp.up_proj'), down: slot('mlp.down_proj') };
+      const mlpIn = rmsNorm(h, this.ownVariable(`${p}.post_attention_layernorm.weight`), eps) as tf.Tensor2D;
+      h = tf.add(h, swiGluMlp(mlpIn, mlp, options));
+    }
+    return rmsNorm(h, this.ownVariable('model.norm.weight'), eps) as tf.Tensor2D;
+  }
+
+  /** h [N, d] -> logits [N, V]. */
+  private head(h: tf.Tensor2D, options?: ApplyOptions): tf.Tensor2D {
+    if (this.config.tieWordEmbeddings) {
+      return tf.matMul(h, this.ownVariable('model.embed_tokens.weight') as tf.Tensor2D, false, true);
+    }
+    return this.getLinear('lm_head').apply(h, options) as tf.Tensor2D;
+  }
+
+  private ownVariable(name: string): tf.Variable {
+    const v = this.own.get(name);
+    if (!v) throw new Error(`internal: no parameter '${name}'`);
+    return v;
+  }
+
+  private checkIds(who: string, what: string, ids: tf.Tensor): [number, number] {
+    const [batch, seqLen] = ids.shape;
+    if (ids.rank !== 2 || ids.dtype !== 'int32' || batch === undefined || seqLen === undefined) {
+      throw new Error(`${who}: ${what} must be an int32 tensor [batch, seq], got ${ids.dtype} [${ids.shape.join(', ')}]`);
+    }
+    if (batch < 1 || seqLen < 1 || seqLen > this.config.maxSeqLen) {
+      throw new Error(`${who}: ${what} [${batch}, ${seqLen}] needs batch >= 1 and 1 <= seq <= maxSeqLen (${this.config.maxSeqLen})`);
+    }
+    return [batch, seqLen];
+  }
+}
+
+/**
+ * Builds a model with HF's init: embeddings and linear weights normal(0, initializerRange),
+ * norm weights 1. `config` is validated and completed with {@link LLAMA_CONFIG_DEFAULTS}.
+ */
+export function createLlama(config: LlamaConfigInput, options: CreateLlamaOptions = {}): LlamaModel {
+  return new Llama(resolveLlamaConfig(config), options.seed);
+}

@@ -1,0 +1,20 @@
+// SwiGLU feed-forward (Shazeer 2020), as HF's LlamaMLP: down(silu(gate(x)) * up(x)).
+import * as tf from '@tensorflow/tfjs-core';
+import type { ApplyOptions, Linear } from './linear-types';
+
+/** The three projections of one MLP block (HF gate_proj, up_proj, down_proj). */
+export interface MlpSlots {
+  gate: Linear;
+  up: Linear;
+  down: Linear;
+}
+
+/** x [N, d] -> [N, d]. */
+export function swiGluMlp(x: tf.Tensor2D, slots: MlpSlots, options?: ApplyOptions): tf.Tensor2D {
+  return tf.tidy(() => {
+    const gate = slots.gate.apply(x, options);
+    // silu(g) = g * sigmoid(g); tfjs-core has no fused silu op.
+    const activated = tf.mul(gate, tf.sigmoid(gate));
+    return slots.down.apply(tf.mul(activated, slots.up.apply(x, options)), options) as tf.Tensor2D;
+  });
+}

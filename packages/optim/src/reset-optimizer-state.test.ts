@@ -1,0 +1,102 @@
+import { initBackend } from '@relora/backend';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AdamW } from './adamw';
+import { resetOptimizerState } from './reset-optimizer-state';
+
+/** An optimizer with state for `lora` (n entries of random moments) and `other`. */
+function setup(n: number) {
+  const lora = tf.variable(tf.zeros([n]));
+  const other = tf.variable(tf.zeros([4]));
+  const fresh = tf.variable(tf.zeros([3]));
+  const opt = new AdamW({ lr: 1e-3 });
+  const g = tf.randomNormal([n], 0, 1, 'float32', 7);
+  const h = tf.ones([4]);
+  opt.applyGradients(
+    new Map<tf.Variable, tf.Tensor>([
+      [lora, g],
+      [other, h],
+    ]),
+  );
+  tf.dispose([g, h]);
+  return {
+    lora,
+    other,
+    fresh,
+    opt,
+    dispose: () => {
+      tf.dispose([lora, other, fresh]);
+      opt.dispose();
+    },
+  };
+}
+
+const zeroFraction = (t: tf.Tensor) =>
+  Array.from(t.dataSync()).filter((x) => x === 0).length / t.size;
+
+describe.each(['cpu', 'wasm'] as const)('resetOptimizerState on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ prefer: backend });
+  });
+
+  it('magnitude-prunes m and v of the given variables only', () => {
+    const s = setup(100_000);
+    const otherM = Array.from(s.opt.slot(s.other)!.m.dataSync());
+    const before = tf.memory().numTensors;
+    const result = resetOptimizerState(s.opt, [s.lora, s.fresh], { mode: 'magnitude', ratio: 0.9 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(result).toMatchObject({ total: 200_000, tensors: 2, skipped: 1 });
+    expect(result.zeroed / result.total).toBeCloseTo(0.9, 3);
+    expect(zeroFraction(s.opt.slot(s.lora)!.m)).toBeCloseTo(0.9, 3);
+    expect(zeroFraction(s.opt.slot(s.lora)!.v)).toBeCloseTo(0.9, 3);
+    expect(Array.from(s.opt.slot(s.other)!.m.dataSync())).toEqual(otherM);
+    // the survivors are the largest: every kept |m| is above every zeroed one's original
+    const kept = Array.from(s.opt.slot(s.lora)!.m.dataSync())
+      .filter((x) => x !== 0)
+      .map(Math.abs);
+    expect(Math.min(...kept)).toBeGreaterThan(0);
+    s.dispose();
+  });
+
+  it('random-prunes with the given ratio, the same mask for the same seed', () => {
+    const a = setup(100_000);
+    const result = resetOptimizerState(a.opt, [a.lora], { mode: 'random', ratio: 0.99, seed: 3 });
+    expect(result.zeroed / result.total).toBeGreaterThan(0.985);
+    expect(result.zeroed / result.total).toBeLessThan(0.995);
+    const maskA = Array.from(a.opt.slot(a.lora)!.m.dataSync()).map((x) => x === 0);
+    const b = setup(100_000);
+    resetOptimizerState(b.opt, [b.lora], { mode: 'random', ratio: 0.99, seed: 3 });
+    expect(Array.from(b.opt.slot(b.lora)!.m.dataSync()).map((x) => x === 0)).toEqual(maskA);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('zeroes everything in zero mode and validates its options', () => {
+    const s = setup(10);
+    expect(resetOptimizerState(s.opt, [s.lora], { mode: 'zero' })).toEqual({
+      zeroed: 20,
+      total: 20,
+      tensors: 2,
+      skipped: 0,
+    });
+    expect(zeroFraction(s.opt.slot(s.lora)!.v)).toBe(1);
+    expect(() => resetOptimizerState(s.opt, [s.lora], { mode: 'random' })).toThrow(
+      /ratio must be in \[0, 1\] for mode 'random'/,
+    );
+    expect(() => resetOptimizerState(s.opt, [s.lora], { mode: 'x' as 'zero' })).toThrow(
+      /mode must be/,
+    );
+    s.dispose();
+  });
+
+  it('handles moments that are already mostly zero', () => {
+    const s = setup(1000);
+    const first = resetOptimizerState(s.opt, [s.lora], { mode: 'magnitude', ratio: 0.99 });
+    expect(first.zeroed).toBe(1980);
+    // as in torch: the quantile now interpolates between 0 and the smallest survivor, so the
+    // survivors stay and a repeated prune at the same ratio zeroes nothing more
+    const again = resetOptimizerState(s.opt, [s.lora], { mode: 'magnitude', ratio: 0.99 });
+    expect(again.zeroed).toBe(1980);
+    s.dispose();
+  });
+});

@@ -1,0 +1,85 @@
+// ReLoRA's partial optimizer reset: prune m and v of chosen variables in place, and count what was zeroed.
+import * as tf from '@tensorflow/tfjs-core';
+import { countZeros, magnitudePrune, randomPrune } from './pruning';
+import { uniformGenerator } from './random';
+
+/** 'zero': full reset; 'random': keep each entry with probability 1 - ratio; 'magnitude': per tensor, zero |x| <= quantile(|x|, ratio). */
+export type ResetMode = 'zero' | 'random' | 'magnitude';
+
+/** Options of {@link resetOptimizerState}. */
+export interface ResetOptions {
+  mode: ResetMode;
+  /** Fraction to prune, in [0, 1]; required for 'random' and 'magnitude' (paper: magnitude 0.99). */
+  ratio?: number;
+  /** Seed of random pruning (one stream over all tensors, in order). Default 0. */
+  seed?: number;
+}
+
+/** What a reset did. */
+export interface ResetResult {
+  /** Moment entries equal to 0 after the reset (the reference's count), over the reset tensors. */
+  zeroed: number;
+  /** All entries of the reset tensors (m and v of every variable that had state). */
+  total: number;
+  /** Moment tensors reset (2 per variable with state). */
+  tensors: number;
+  /** Variables given that had no optimizer state yet (never updated), left alone. */
+  skipped: number;
+}
+
+/** Any optimizer whose per-variable moments can be reached, e.g. {@link AdamW}. */
+export interface MomentStore {
+  slot(variable: tf.Variable): { m: tf.Variable; v: tf.Variable } | undefined;
+}
+
+/**
+ * Prunes the first and second moments of `variables` (the LoRA parameters) in place, leaving every
+ * other variable's state alone (ReLoRA paper, Section 3). The reference implements a full reset as
+ * random pruning with ratio 0.999 (a workaround for ZeRO); 'zero' here zeroes everything.
+ *
+ * @example
+ * const { zeroed, total } = resetOptimizerState(opt, loraVariables, { mode: 'magnitude', ratio: 0.99 });
+ */
+export function resetOptimizerState(
+  optimizer: MomentStore,
+  variables: readonly tf.Variable[],
+  options: ResetOptions,
+): ResetResult {
+  const { mode } = options;
+  if (mode !== 'zero' && mode !== 'random' && mode !== 'magnitude') {
+    throw new RangeError(
+      `resetOptimizerState: mode must be 'zero', 'random' or 'magnitude', got '${mode}'`,
+    );
+  }
+  const ratio = options.ratio ?? Number.NaN;
+  if (mode !== 'zero' && !(ratio >= 0 && ratio <= 1)) {
+    throw new RangeError(
+      `resetOptimizerState: ratio must be in [0, 1] for mode '${mode}', got ${options.ratio}`,
+    );
+  }
+  const uniform = uniformGenerator(options.seed ?? 0);
+  const result: ResetResult = { zeroed: 0, total: 0, tensors: 0, skipped: 0 };
+  for (const variable of variables) {
+    const slot = optimizer.slot(variable);
+    if (!slot) {
+      result.skipped++;
+      continue;
+    }
+    for (const moment of [slot.m, slot.v]) {
+      result.tensors++;
+      result.total += moment.size;
+      if (mode === 'zero') {
+        tf.tidy(() => moment.assign(tf.zerosLike(moment)));
+        result.zeroed += moment.size;
+        continue;
+      }
+      // a copy: some backends hand out their own buffer from dataSync
+      const values = new Float32Array(moment.dataSync() as Float32Array);
+      if (mode === 'magnitude') magnitudePrune(values, ratio);
+      else randomPrune(values, ratio, uniform);
+      result.zeroed += countZeros(values);
+      tf.tidy(() => moment.assign(tf.tensor(values, moment.shape, 'float32')));
+    }
+  }
+  return result;
+}

@@ -1,0 +1,48 @@
+// Switches a model to LoRA training, and reads/writes the LoRA layers' random-number counters for exact resumes.
+import { applyLoRA, type LinearHost, type LoRAHandle } from '@relora/lora';
+import type { TrainerOptions } from './options';
+import type { LoraRngState } from './training-state';
+
+/**
+ * Wraps every attention and MLP projection with LoRA (rank `loraR`, alpha `loraAlpha`, dropout
+ * `loraDropout`, trainable scaling per `trainScaling`). As in the reference, plain LoRA from scratch
+ * (`lora` mode with no warm start) keeps no frozen weight (`lora_only`).
+ */
+export function switchToLoRA(model: LinearHost, o: TrainerOptions, warmStarted: boolean): LoRAHandle {
+  return applyLoRA(model, {
+    rank: o.loraR,
+    alpha: o.loraAlpha,
+    dropout: o.loraDropout,
+    trainableScaling: o.trainScaling,
+    loraOnly: o.mode === 'lora' && !warmStarted,
+    seed: o.seed,
+  });
+}
+
+// Adapter: LoRALinear keeps these counters private and exposes no setter; a resumed run must
+// continue them to draw the same dropout masks and re-initialisations as an uninterrupted one.
+interface LoraCounters {
+  merges: number;
+  dropoutCalls: number;
+}
+
+/** Module name -> the counters that pick each LoRA layer's next random draws. */
+export function loraRngState(handle: LoRAHandle): Record<string, LoraRngState> {
+  const state: Record<string, LoraRngState> = {};
+  for (const [name, layer] of handle.layers) {
+    const counters = layer as unknown as LoraCounters;
+    state[name] = { merges: counters.merges, dropoutCalls: counters.dropoutCalls };
+  }
+  return state;
+}
+
+/** Restores counters saved by {@link loraRngState}; throws on a module the checkpoint lacks. */
+export function restoreLoraRngState(handle: LoRAHandle, state: Record<string, LoraRngState>): void {
+  for (const [name, layer] of handle.layers) {
+    const saved = state[name];
+    if (!saved) throw new Error(`checkpoint has no LoRA random state for ${name}`);
+    const counters = layer as unknown as LoraCounters;
+    counters.merges = saved.merges;
+    counters.dropoutCalls = saved.dropoutCalls;
+  }
+}

@@ -1,0 +1,40 @@
+// Builds the ReLoRA restart controller of a trainer: merge cadence, reset cadence and reset policy from the options.
+import { resetOptimizerState } from '@relora/optim';
+import { ReLoRA, type ResetPolicy, RestartScheduler, type RestartSchedulerState } from '@relora/restarts';
+import type { Trainer } from './trainer';
+
+function resetPolicy(trainer: Trainer): ResetPolicy | undefined {
+  const o = trainer.options;
+  if (o.optimizerRandomPruning > 0) return { mode: 'random', ratio: o.optimizerRandomPruning, seed: o.seed };
+  if (o.optimizerMagnitudePruning > 0) return { mode: 'magnitude', ratio: o.optimizerMagnitudePruning, seed: o.seed };
+  if (o.resetOptimizerOnRelora) return { mode: 'zero', seed: o.seed };
+  return undefined;
+}
+
+/**
+ * The controller merges every `relora` steps and resets the LoRA moments every `cycleLength`
+ * steps after `schedulerStartStep` (the reference's `(update_step - scheduler_start_step) % n == 1`
+ * after the increment). Without a reset policy (all three reset options off) moments are kept.
+ * `state` continues a saved cadence.
+ */
+export function createRestartController(trainer: Trainer, state?: RestartSchedulerState): ReLoRA {
+  const o = trainer.options;
+  const scheduler = state
+    ? RestartScheduler.fromState(state)
+    : new RestartScheduler({
+        reloraEvery: o.relora ?? 0,
+        cycleLength: o.cycleLength ?? o.relora ?? 0,
+        startStep: trainer.schedulerStartStep,
+      });
+  const policy = resetPolicy(trainer);
+  return new ReLoRA({
+    layers: () => [...(trainer.lora?.layers.values() ?? [])],
+    scheduler,
+    policy: policy ?? { mode: 'zero' },
+    resetOptimizer: (p) => {
+      if (!policy || !trainer.lora) return { zeroed: 0, total: 0 };
+      const variables = trainer.lora.loraParameters().map(([, v]) => v);
+      return resetOptimizerState(trainer.optimizer, variables, p);
+    },
+  });
+}

@@ -1,0 +1,230 @@
+// The training loop: full-rank warm start, LoRA/ReLoRA phase, accumulation, clipping, AdamW, restarts, eval, saves.
+import { AdamW, clipByGlobalNorm } from '@relora/optim';
+import type { LinearHost, LoRAHandle } from '@relora/lora';
+import { ReLoRA } from '@relora/restarts';
+import * as tf from '@tensorflow/tfjs-core';
+import { type EvalSource, evaluateLoss } from './evaluate';
+import { TrainerEmitter } from './events';
+import { switchToLoRA } from './lora-phase';
+import { learningRateAt } from './lr-schedule';
+import type { TrainerOptions } from './options';
+import { createRestartController } from './restart-controller';
+import { accumulateGradients, type Batch, type LossModel } from './train-step';
+import { NonFiniteLossError } from './training-state';
+import { resolveTrainerOptions } from './validate-options';
+
+/** What the trainer needs from a model (an `@relora/llama` model satisfies it). */
+export interface TrainerModel extends LinearHost, LossModel {
+  /** Every variable by Hugging Face name, including LoRA factors once wrapped. */
+  namedParameters(): Array<[string, tf.Variable]>;
+}
+
+/** Training batches with a resumable cursor (an `@relora/data` BatchLoader satisfies it). */
+export interface TrainSource {
+  next(): Batch;
+  cursor(): unknown;
+  restore(cursor: never): void;
+}
+
+/** Everything a {@link Trainer} runs on. */
+export interface TrainerInit {
+  model: TrainerModel;
+  /** Micro-batches of `[batchSize, maxLength]`. */
+  train: TrainSource;
+  /** Validation batches; without it, no evaluation. */
+  validation?: EvalSource;
+  options?: Partial<TrainerOptions>;
+  /** Writes a checkpoint of `trainer` and returns where; called every `saveEvery` steps and at the end. */
+  save?: (trainer: Trainer) => Promise<string> | string;
+  /**
+   * First update step, for LoRA/ReLoRA continuing a warmed-up model (the reference's
+   * `warmed_up_model`): must equal `options.warmStartSteps`. Default 0.
+   */
+  startStep?: number;
+}
+
+/** How {@link Trainer.run} ended. */
+export interface RunResult {
+  reason: 'finished' | 'stopped';
+  updateStep: number;
+  /** Last evaluation, if any. */
+  evalLoss?: number;
+  perplexity?: number;
+}
+
+/**
+ * Trains a model with full-rank, LoRA or ReLoRA updates (Lialin et al. 2023) and emits `step`,
+ * `eval`, `restart`, `phase` and `checkpoint` events; it prints nothing.
+ */
+export class Trainer extends TrainerEmitter {
+  readonly options: TrainerOptions;
+  readonly model: TrainerModel;
+  readonly train: TrainSource;
+  readonly validation?: EvalSource;
+  /** The LoRA layers, once the LoRA phase has begun. */
+  lora?: LoRAHandle;
+  optimizer: AdamW;
+  /** Restart controller of the ReLoRA phase. */
+  relora?: ReLoRA;
+  updateStep: number;
+  globalStep = 0;
+  tokensSeen = 0;
+  schedulerStartStep = 0;
+  lastEval?: { updateStep: number; loss: number; perplexity: number };
+  private lastSaveStep = -1;
+  private stopRequested = false;
+  private trainable: tf.Variable[] = [];
+  private readonly lrAt: (step: number) => number;
+  private readonly saveHook?: TrainerInit['save'];
+
+  constructor(init: TrainerInit) {
+    super();
+    this.options = resolveTrainerOptions(init.options);
+    this.model = init.model;
+    this.train = init.train;
+    this.validation = init.validation;
+    this.saveHook = init.save;
+    this.updateStep = init.startStep ?? 0;
+    if (this.updateStep !== 0 && this.updateStep !== this.options.warmStartSteps) {
+      throw new Error(`Trainer: startStep (${this.updateStep}) must equal warmStartSteps (${this.options.warmStartSteps})`);
+    }
+    this.lrAt = learningRateAt(this.options);
+    this.optimizer = this.createOptimizer();
+    if (this.options.mode !== 'full' && this.updateStep >= this.options.warmStartSteps) this.enterLoRA(false);
+  }
+
+  /** `full` before the switch to LoRA (or in a full-rank run), else `lora`. */
+  get phase(): 'full' | 'lora' {
+    return this.lora ? 'lora' : 'full';
+  }
+
+  /** Update steps per micro-batch group: totalBatchSize / batchSize. */
+  get accumulation(): number {
+    return this.options.totalBatchSize / this.options.batchSize;
+  }
+
+  get nLoraRestarts(): number {
+    return this.relora?.scheduler?.restarts ?? 0;
+  }
+
+  get nOptimizerResets(): number {
+    const resets = this.options.resetOptimizerOnRelora || this.options.optimizerRandomPruning > 0 || this.options.optimizerMagnitudePruning > 0;
+    return resets ? (this.relora?.scheduler?.optimizerResets ?? 0) : 0;
+  }
+
+  /** Asks the loop to stop after the current update step (and save); for SIGINT handlers. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Trains until `numTrainingSteps` update steps are done or {@link stop} is called. */
+  async run(): Promise<RunResult> {
+    this.stopRequested = false;
+    if (this.globalStep === 0 && this.options.evalEvery > 0) this.evaluate();
+    while (this.updateStep < this.options.numTrainingSteps && !this.stopRequested) {
+      if (!this.lora && this.options.mode !== 'full' && this.updateStep >= this.options.warmStartSteps) this.enterLoRA(true);
+      await this.step();
+    }
+    const finished = this.updateStep >= this.options.numTrainingSteps;
+    if (finished && this.validation && this.lastEval?.updateStep !== this.updateStep) this.evaluate();
+    if (this.lastSaveStep !== this.updateStep) await this.save();
+    return {
+      reason: finished ? 'finished' : 'stopped',
+      updateStep: this.updateStep,
+      ...(this.lastEval ? { evalLoss: this.lastEval.loss, perplexity: this.lastEval.perplexity } : {}),
+    };
+  }
+
+  /** One update step: accumulate, clip, AdamW, then restart, evaluate and save as scheduled. */
+  async step(): Promise<void> {
+    const o = this.options;
+    const step = this.updateStep;
+    const lr = this.lrAt(step);
+    const started = performance.now();
+    const { loss, grads, tokens } = accumulateGradients(this.model, () => this.train.next(), this.accumulation, this.trainable);
+    this.globalStep += this.accumulation;
+    this.tokensSeen += tokens;
+    const clipped = clipByGlobalNorm(grads, o.clipGradNorm > 0 ? o.clipGradNorm : Number.POSITIVE_INFINITY);
+    const gradNorm = clipped.norm;
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
+      tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
+      throw new NonFiniteLossError(step, Number.isFinite(loss) ? gradNorm : loss);
+    }
+    this.optimizer.applyGradients(clipped.grads, { lr });
+    tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
+    this.updateStep = step + 1;
+    const report = this.relora?.afterStep(step);
+    if (report) {
+      this.emit('restart', {
+        updateStep: this.updateStep,
+        merged: report.merged > 0,
+        optimizerReset: report.optimizerReset !== undefined,
+        nLoraRestarts: this.nLoraRestarts,
+        nOptimizerResets: this.nOptimizerResets,
+        zeroed: report.optimizerReset?.zeroed ?? 0,
+        total: report.optimizerReset?.total ?? 0,
+      });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    this.emit('step', {
+      updateStep: this.updateStep,
+      loss,
+      lr,
+      tokensSeen: this.tokensSeen,
+      throughputTokens: tokens / Math.max(seconds, 1e-9),
+      gradNorm,
+      nLoraRestarts: this.nLoraRestarts,
+      nOptimizerResets: this.nOptimizerResets,
+      phase: this.phase,
+    });
+    if (o.evalEvery > 0 && this.updateStep % o.evalEvery === 0) this.evaluate();
+    if (o.saveEvery > 0 && this.updateStep % o.saveEvery === 0) await this.save();
+  }
+
+  /** Evaluates on the validation source (if any) and emits `eval`. */
+  evaluate(): void {
+    if (!this.validation) return;
+    const result = evaluateLoss(this.model, this.validation, this.options.evalTokens);
+    this.lastEval = { updateStep: this.updateStep, loss: result.loss, perplexity: result.perplexity };
+    this.emit('eval', { updateStep: this.updateStep, evalLoss: result.loss, perplexity: result.perplexity, evalTokens: result.tokens });
+  }
+
+  /** Calls the save hook (if any) and emits `checkpoint`. */
+  async save(): Promise<void> {
+    if (!this.saveHook) return;
+    const path = await this.saveHook(this);
+    this.lastSaveStep = this.updateStep;
+    this.emit('checkpoint', { updateStep: this.updateStep, path });
+  }
+
+  /**
+   * Begins the LoRA phase now: wraps the projections, starts a fresh optimizer (the reference does
+   * not carry the warm start's optimizer over) and, for relora, the restart controller.
+   */
+  enterLoRA(emit: boolean): void {
+    this.lora = switchToLoRA(this.model, this.options, this.updateStep > 0);
+    this.schedulerStartStep = this.updateStep;
+    this.optimizer.dispose();
+    this.optimizer = this.createOptimizer();
+    if (this.options.mode === 'relora') this.relora = createRestartController(this);
+    if (!emit) return;
+    const all = this.model.namedParameters();
+    this.emit('phase', {
+      updateStep: this.updateStep,
+      phase: 'lora',
+      trainableParams: all.filter(([, v]) => v.trainable).reduce((n, [, v]) => n + v.size, 0),
+      totalParams: all.reduce((n, [, v]) => n + v.size, 0),
+    });
+  }
+
+  /** Marks the current step as saved (after a resume from a checkpoint of this step). */
+  markSaved(): void {
+    this.lastSaveStep = this.updateStep;
+  }
+
+  private createOptimizer(): AdamW {
+    this.trainable = this.model.namedParameters().filter(([, v]) => v.trainable).map(([, v]) => v);
+    const o = this.options;
+    return new AdamW({ lr: o.lr, beta1: o.adamBeta1, beta2: o.adamBeta2, weightDecay: o.weightDecay });
+  }
+}
