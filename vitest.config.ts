@@ -4,12 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages', import.meta.url));
-const alias = Object.fromEntries(
-  readdirSync(packagesDir).map((name) => [
-    `@relora/${name}`,
-    `${packagesDir}/${name}/src/index.ts`,
-  ]),
-);
+// `@relora/x/node` maps to the package's Node entry; `@relora/x` to its main entry.
+const alias = [
+  { find: /^@relora\/([^/]+)\/node$/, replacement: `${packagesDir}/$1/src/node.ts` },
+  ...readdirSync(packagesDir).map((name) => ({
+    find: new RegExp(`^@relora/${name}$`),
+    replacement: `${packagesDir}/${name}/src/index.ts`,
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

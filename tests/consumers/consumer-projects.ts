@@ -37,7 +37,13 @@ export function run(
       args,
       { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } },
       (error, stdout, stderr) => {
-        const code = error ? (error.killed ? 124 : typeof error.code === 'number' ? error.code : 1) : 0;
+        const code = error
+          ? error.killed
+            ? 124
+            : typeof error.code === 'number'
+              ? error.code
+              : 1
+          : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
@@ -50,7 +56,10 @@ export function tail(result: RunResult, chars = 4000): string {
 }
 
 /** `pnpm pack`s each package into `dest` (rewriting `workspace:*` to versions); name -> tarball path. */
-export async function packAll(packages: PublicPackage[], dest: string): Promise<Map<string, string>> {
+export async function packAll(
+  packages: PublicPackage[],
+  dest: string,
+): Promise<Map<string, string>> {
   mkdirSync(dest, { recursive: true });
   const tarballs = new Map<string, string>();
   for (const pkg of packages) {
@@ -105,7 +114,8 @@ export async function createProjects(
     mkdirSync(join(dir, 'examples'), { recursive: true });
     const { manifest, tsconfig } = projectFiles(kind, dependencies);
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    if (tsconfig) writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+    if (tsconfig)
+      writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
     dirs[kind] = dir;
   }
   const first = dirs[PROJECT_KINDS[0]!];
@@ -114,7 +124,8 @@ export async function createProjects(
   for (const kind of PROJECT_KINDS.slice(1)) {
     // Same dependencies, so the same tree: hard links instead of three more installs.
     const copy = await run('cp', ['-al', join(first, 'node_modules'), dirs[kind]], base);
-    if (copy.code !== 0) throw new Error(`copying node_modules into ${dirs[kind]} failed:\n${tail(copy)}`);
+    if (copy.code !== 0)
+      throw new Error(`copying node_modules into ${dirs[kind]} failed:\n${tail(copy)}`);
   }
   return dirs;
 }

@@ -67,7 +67,9 @@ function typeErrors(kind: ProjectKind, pkg: PublicPackage): string[] {
   const own = [`examples/${pkg.dir}.ts(`, `node_modules/${pkg.name}/`];
   const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => l.includes('error'));
   // an error outside every example and every @relora package breaks the whole project
-  const foreign = lines.filter((l) => !l.startsWith('examples/') && !l.includes('node_modules/@relora/'));
+  const foreign = lines.filter(
+    (l) => !l.startsWith('examples/') && !l.includes('node_modules/@relora/'),
+  );
   return [...lines.filter((l) => own.some((prefix) => l.startsWith(prefix))), ...foreign];
 }
 
@@ -97,6 +99,8 @@ describe.each(packages)('$name', (pkg) => {
     expect(typeErrors(kind, pkg), `tsc in the ${kind} project`).toEqual([]);
     const result = await run('node', [scriptFor(kind, pkg)], dirs[kind], 180_000);
     expect(result.code, tail(result)).toBe(0);
-    expect(checkOutput(result.stdout, example.expectations), result.stdout.slice(-4000)).toEqual([]);
+    expect(checkOutput(result.stdout, example.expectations), result.stdout.slice(-4000)).toEqual(
+      [],
+    );
   });
 });

@@ -32,7 +32,13 @@ export function publicPackages(root: string): PublicPackage[] {
     .filter(({ path }) => existsSync(join(path, 'package.json')))
     .map(({ dir, path }) => {
       const manifest = JSON.parse(readFileSync(join(path, 'package.json'), 'utf8'));
-      return { dir, path, name: manifest.name, version: manifest.version, private: manifest.private };
+      return {
+        dir,
+        path,
+        name: manifest.name,
+        version: manifest.version,
+        private: manifest.private,
+      };
     })
     .filter((pkg) => pkg.private !== true)
     .map(({ dir, path, name, version }) => ({ dir, path, name, version }));
@@ -86,7 +92,9 @@ export function checkOutput(stdout: string, expectations: Expectation[]): string
     );
     if (index < 0) {
       const wanted = expectation.kind === 'line' ? expectation.text : String(expectation.pattern);
-      failures.push(`expected a line ${expectation.kind === 'line' ? 'equal to' : 'matching'} ${JSON.stringify(wanted)} after line ${from}`);
+      failures.push(
+        `expected a line ${expectation.kind === 'line' ? 'equal to' : 'matching'} ${JSON.stringify(wanted)} after line ${from}`,
+      );
     } else {
       from = index + 1;
     }

@@ -20,14 +20,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  */
 function resolveImports(code: string, pkg: PublicPackage): string {
   const require = createRequire(join(pkg.path, 'package.json'));
-  return code.replace(/(from\s+|import\s*\(\s*|import\s+)(['"])([^'"]+)\2/g, (whole, head, quote, spec) => {
-    if (spec.startsWith('@relora/') || spec.startsWith('node:') || spec.startsWith('.')) return whole;
-    try {
-      return `${head}${quote}${pathToFileURL(realpathSync(require.resolve(spec))).href}${quote}`;
-    } catch {
-      return whole;
-    }
-  });
+  return code.replace(
+    /(from\s+|import\s*\(\s*|import\s+)(['"])([^'"]+)\2/g,
+    (whole, head, quote, spec) => {
+      if (spec.startsWith('@relora/') || spec.startsWith('node:') || spec.startsWith('.'))
+        return whole;
+      try {
+        return `${head}${quote}${pathToFileURL(realpathSync(require.resolve(spec))).href}${quote}`;
+      } catch {
+        return whole;
+      }
+    },
+  );
 }
 
 describe.each(publicPackages(ROOT))('$name README example', (pkg) => {

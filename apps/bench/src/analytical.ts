@@ -78,6 +78,15 @@ export function countParameters(shape: ModelShape, mode: Mode, lora?: LoRAShape)
   };
 }
 
+/**
+ * Float32 bytes of the per-length constants `@relora/llama` keeps for sequence length T: the
+ * additive causal mask [T, T] and four rotary tables [T, headDim] (cos and sin, queries and keys).
+ */
+export function sequenceBufferBytes(shape: ModelShape, seqLen: number): number {
+  const headDim = shape.hiddenSize / shape.numHeads;
+  return BYTES_PER_FLOAT * (seqLen * seqLen + 4 * seqLen * headDim);
+}
+
 /** Float32 bytes of weights, gradients and AdamW state for the given counts. */
 export function countBytes(params: ParameterCounts): ByteCounts {
   return {

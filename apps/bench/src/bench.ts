@@ -1,8 +1,9 @@
 // Runs the matrix: one child process per case, then analytical counts, derived figures and checks.
 import { createRequire } from 'node:module';
-import { countBytes, countParameters } from './analytical';
+import { countBytes, countParameters, sequenceBufferBytes } from './analytical';
 import type { CaseSpec } from './case-schema';
 import { checkCase, describeTolerance } from './checks';
+import { compareCases } from './comparisons';
 import { deriveFigures } from './derive';
 import { describeEnvironment } from './environment';
 import { FLOPS_FORMULA, flopsPerToken } from './flops';
@@ -69,6 +70,7 @@ export async function runBench(
     const analytical = {
       params,
       bytes: countBytes(params),
+      bufferBytes: sequenceBufferBytes(shape, options.seqLen),
       flopsPerToken: flopsPerToken(shape, c.mode, options.seqLen, lora),
     };
     const spec: CaseSpec = {
@@ -125,6 +127,7 @@ export async function runBench(
     cases,
     skipped: matrix.skipped,
     checks,
+    comparisons: compareCases(cases),
     summary: {
       cases: cases.length,
       failedCases: cases.filter((r) => r.status === 'failed').length,

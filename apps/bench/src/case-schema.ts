@@ -36,7 +36,13 @@ export const modelShapeSchema = z.object({
 export const caseSpecSchema = z.object({
   case: benchCaseSchema,
   /** The full `@relora/llama` config (preset + vocabSize + maxSeqLen). */
-  config: modelShapeSchema.loose(),
+  config: modelShapeSchema.extend({
+    maxSeqLen: z.number().int().positive(),
+    rmsNormEps: z.number().positive(),
+    ropeTheta: z.number().positive(),
+    tieWordEmbeddings: z.boolean(),
+    initializerRange: z.number().positive(),
+  }),
   backend: z.string().nullable(),
   batchSize: z.number().int().positive(),
   seqLen: z.number().int().positive(),

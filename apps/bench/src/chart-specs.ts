@@ -3,17 +3,22 @@ import type { BenchResults } from './results-schema';
 
 type Spec = Record<string, unknown>;
 const MIB = 2 ** 20;
+// Legends below the plot keep labels placed right of the bars clear of them.
+const LEGEND_BELOW = { legend: { orient: 'bottom', labelLimit: 400 } };
 
 /** Stacked bars per case: weights, m+v, gradients (analytical), the rest of the peak (measured). */
 export function memorySpec(results: BenchResults): Spec {
   const values = results.cases.flatMap((r) => {
     if (!r.measured) return [];
-    const { bytes } = r.analytical;
+    const { bytes, bufferBytes } = r.analytical;
     const { residentBytes, activationBytes } = r.measured.memory;
     const parts: Array<[string, number]> = [
       ['1 weights', bytes.weights],
       ['2 AdamW m+v', bytes.optimizer],
-      ['3 other resident', Math.max(0, residentBytes - bytes.weights - bytes.optimizer)],
+      [
+        '3 mask, rotary tables, other',
+        Math.max(0, residentBytes - bytes.weights - bytes.optimizer),
+      ],
       ['4 gradients', Math.min(bytes.gradients, activationBytes)],
       ['5 activations + temporaries', Math.max(0, activationBytes - bytes.gradients)],
     ];
@@ -32,6 +37,7 @@ export function memorySpec(results: BenchResults): Spec {
       tooltip: [{ field: 'part' }, { field: 'mib', format: '.2f' }],
     },
     width: 480,
+    config: LEGEND_BELOW,
   };
 }
 
@@ -57,6 +63,7 @@ export function throughputSpec(results: BenchResults): Spec {
     title: 'Training throughput (tokens/s, median and q1-q3)',
     data: { values },
     width: 480,
+    config: LEGEND_BELOW,
     layer: [
       {
         mark: 'bar',

@@ -14,7 +14,8 @@ export interface Tolerance {
 /** The tolerance in words, written next to the results. */
 export function describeTolerance(t: Tolerance): string {
   return (
-    `resident tensor bytes after warm-up must equal weights + AdamW m and v (4 bytes per float32) ` +
+    `resident tensor bytes after warm-up must equal weights + AdamW m and v + the causal mask and ` +
+    `rotary tables (4 bytes per float32) ` +
     `within ${(t.relative * 100).toFixed(1)}% + ${(t.bytes / 1024).toFixed(0)} KiB; parameter ` +
     `counts from the model's variables must equal the analytical counts exactly.`
   );
@@ -23,7 +24,7 @@ export function describeTolerance(t: Tolerance): string {
 /** Every check of one case; a failed check flags a mismatch, it does not stop the run. */
 export function checkCase(
   caseId: string,
-  analytical: { params: ParameterCounts; bytes: ByteCounts },
+  analytical: { params: ParameterCounts; bytes: ByteCounts; bufferBytes: number },
   measured: CaseMeasurement,
   tolerance: Tolerance,
 ): Check[] {
@@ -37,7 +38,8 @@ export function checkCase(
     add(`params.${key}`, m === e, m, e, `${key} parameters: model has ${m}, analytical count ${e}`);
   }
 
-  const expectedResident = analytical.bytes.weights + analytical.bytes.optimizer;
+  const expectedResident =
+    analytical.bytes.weights + analytical.bytes.optimizer + analytical.bufferBytes;
   const gap = measured.memory.residentBytes - expectedResident;
   const allowed = tolerance.relative * expectedResident + tolerance.bytes;
   add(
@@ -45,7 +47,8 @@ export function checkCase(
     Math.abs(gap) <= allowed,
     measured.memory.residentBytes,
     expectedResident,
-    `resident ${measured.memory.residentBytes} B vs weights + m + v ${expectedResident} B ` +
+    `resident ${measured.memory.residentBytes} B vs weights + m + v + mask and rotary tables ` +
+      `${expectedResident} B ` +
       `(gap ${gap} B, allowed ±${Math.floor(allowed)} B)`,
   );
 

@@ -30,6 +30,7 @@ export function deriveFigures(
     restartMs === null ? null : m.timing.stepMs.median + restartMs / inputs.reloraEvery;
   return {
     tokensPerStep,
+    backwardMs: m.timing.gradMs.median - m.timing.forwardMs.median,
     tokensPerSec,
     achievedFlops,
     matmulFlops,

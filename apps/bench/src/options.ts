@@ -76,15 +76,15 @@ export const BENCH_DEFAULTS: BenchOptions = {
 /** Added to the default matrix when the backend is `tensorflow-gpu`. */
 export const GPU_PRESETS = ['60m', '130m', '250m', '350m'];
 
-/** `--quick`: the tiniest presets with the byte tokenizer, a few minutes on two CPU cores. */
+/** `--quick`: the tiniest presets at relora-pretrain's demo settings, a few minutes on two CPU cores. */
 export const QUICK: Partial<BenchOptions> = {
-  presets: ['tiny'],
-  ranks: [8],
-  batchSize: 4,
-  seqLen: 64,
-  vocabSize: 259,
+  presets: ['tiny', 'demo'], // `demo` is relora-pretrain's default model
+  ranks: [16],
+  batchSize: 4, // relora-pretrain's defaults: batch 4, 128 tokens, byte tokenizer
+  seqLen: 128,
+  vocabSize: 258,
   warmupSteps: 2,
-  steps: 6,
-  restartRepeats: 3,
+  steps: 10,
+  restartRepeats: 5,
   reloraEvery: 100,
 };

@@ -18,6 +18,14 @@ export const checkSchema = z.object({
   message: z.string(),
 });
 
+/** A ratio of two cases' medians (see `compareCases`). */
+export const comparisonSchema = z.object({
+  name: z.string(),
+  caseId: z.string(),
+  baselineId: z.string(),
+  ratio: z.number(),
+});
+
 export const caseResultSchema = benchCaseSchema.extend({
   status: z.enum(['ok', 'failed']),
   error: z.string().nullable(),
@@ -26,6 +34,8 @@ export const caseResultSchema = benchCaseSchema.extend({
   analytical: z.object({
     params: parameterCountsSchema,
     bytes: z.object({ weights: z.number(), gradients: z.number(), optimizer: z.number() }),
+    /** Causal mask and rotary tables at this sequence length. */
+    bufferBytes: z.number().nonnegative(),
     flopsPerToken: z.number().positive(),
   }),
   measured: caseMeasurementSchema.nullable(),
@@ -33,6 +43,8 @@ export const caseResultSchema = benchCaseSchema.extend({
     .object({
       tokensPerStep: z.number().int().positive(),
       tokensPerSec: summarySchema,
+      /** Median forward-and-backward minus median forward alone, ms. */
+      backwardMs: z.number(),
       /** Model FLOPs per second at the median step time. */
       achievedFlops: z.number().nonnegative(),
       /** The best plain 2D matmul rate of the same run, FLOP/s. */
@@ -71,6 +83,7 @@ export const benchResultsSchema = z.object({
   cases: z.array(caseResultSchema),
   skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
   checks: z.array(checkSchema),
+  comparisons: z.array(comparisonSchema),
   summary: z.object({
     cases: z.number().int(),
     failedCases: z.number().int(),
@@ -80,6 +93,7 @@ export const benchResultsSchema = z.object({
 });
 
 export type Check = z.infer<typeof checkSchema>;
+export type Comparison = z.infer<typeof comparisonSchema>;
 export type CaseResult = z.infer<typeof caseResultSchema>;
 export type Environment = z.infer<typeof environmentSchema>;
 export type BenchResults = z.infer<typeof benchResultsSchema>;

@@ -1,6 +1,6 @@
 // Measures one case in this process: memory, step times, restart costs and the matmul ceiling.
 import { type BackendName, initBackend, memoryReport, resetPeakMemory } from '@relora/backend';
-import { createLlama, type LlamaConfigInput } from '@relora/llama';
+import { createLlama } from '@relora/llama';
 import { applyLoRA, type LoRAHandle } from '@relora/lora';
 import { AdamW, resetOptimizerState } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
@@ -63,9 +63,9 @@ export async function runCase(
     ...(spec.backend ? { prefer: spec.backend as BackendName } : {}),
     ...(c.threads !== null ? { wasmThreads: c.threads } : {}),
   });
-  log(`${c.id}: backend ${info.name}${info.threads ? ` (${info.threads} threads)` : ''}`);
+  log(`${c.id}: backend ${info.name}${info.threads ? `, ${info.threads} thread(s)` : ''}`);
 
-  const config = spec.config as LlamaConfigInput;
+  const { config } = spec;
   const matmulShape: [number, number, number] = [
     batchSize * seqLen,
     config.hiddenSize,

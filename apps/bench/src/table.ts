@@ -14,6 +14,7 @@ const HEADERS = [
   'RSS',
   'step ms (q1-q3)',
   'fwd ms',
+  'bwd ms',
   'tok/s',
   'GFLOP/s',
   'of matmul',
@@ -40,6 +41,7 @@ function row(r: CaseResult, failedChecks: Set<string>): string[] {
     mib(m.memory.maxRssBytes),
     `${sig(step.median)} (${sig(step.q1)}-${sig(step.q3)})`,
     sig(m.timing.forwardMs.median),
+    sig(d.backwardMs),
     sig(d.tokensPerSec.median),
     sig(d.achievedFlops / 1e9),
     percent(d.fractionOfMatmul),
@@ -76,6 +78,15 @@ export function formatNotes(results: BenchResults): string {
       `RSS (max) measured. plain matmul ceiling ${ceiling ? sig(ceiling / 1e9) : '?'} GFLOP/s`,
     `checks: ${results.summary.checksPassed} passed, ${results.summary.checksFailed} failed`,
   ];
+  for (const k of results.comparisons) {
+    lines.push(`  ${k.name}: ${k.caseId} / ${k.baselineId} = ${k.ratio.toFixed(2)}`);
+  }
+  for (const r of results.cases) {
+    const ran = r.measured?.backend.threads;
+    if (r.threads !== null && ran != null && ran !== r.threads) {
+      lines.push(`  note ${r.id}: asked for ${r.threads} threads, the backend ran ${ran}`);
+    }
+  }
   for (const c of results.checks.filter((k) => !k.ok))
     lines.push(`  MISMATCH ${c.caseId} ${c.name}: ${c.message}`);
   for (const r of results.cases.filter((k) => k.error)) lines.push(`  FAILED ${r.id}: ${r.error}`);

@@ -107,6 +107,7 @@ export function tinyResults(): BenchResults {
     cases: [tinyCase(derived)],
     skipped: [],
     checks: [],
+    comparisons: [],
     summary: { cases: 1, failedCases: 0, checksPassed: 0, checksFailed: 0 },
   };
 }

@@ -48,10 +48,18 @@ export function drawChart(canvas: HTMLCanvasElement, data: ChartData): void {
   for (const step of data.restarts) vertical(step, COLORS.restart, [5, 3]);
 
   const maxLr = Math.max(...data.schedule, 1e-12);
-  line(ctx, data.schedule.map((lr, i) => [xAt(i + 1), scale(lr, 0, maxLr, y0, y1)]), COLORS.lr);
+  line(
+    ctx,
+    data.schedule.map((lr, i) => [xAt(i + 1), scale(lr, 0, maxLr, y0, y1)]),
+    COLORS.lr,
+  );
   const lossMax = Math.max(...data.losses, 1);
   const lossMin = Math.min(...data.losses, lossMax - 1e-6);
-  line(ctx, data.losses.map((loss, i) => [xAt(i + 1), scale(loss, lossMin, lossMax, y0, y1)]), COLORS.loss);
+  line(
+    ctx,
+    data.losses.map((loss, i) => [xAt(i + 1), scale(loss, lossMin, lossMax, y0, y1)]),
+    COLORS.loss,
+  );
 
   ctx.strokeStyle = COLORS.axis;
   ctx.strokeRect(x0, y1, x1 - x0, y0 - y1);
@@ -70,7 +78,10 @@ function line(ctx: CanvasRenderingContext2D, points: Array<[number, number]>, co
   ctx.strokeStyle = color;
   ctx.lineWidth = 1.5;
   ctx.beginPath();
-  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+  for (const [i, [x, y]] of points.entries()) {
+    if (i === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  }
   ctx.stroke();
   ctx.lineWidth = 1;
 }

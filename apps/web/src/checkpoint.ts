@@ -1,8 +1,14 @@
 // The trained model as a Hugging Face checkpoint (model.safetensors + config.json), built in memory for download.
-import { encodeSafetensors, hfConfigJson, llamaParameterLayout, type SafetensorsTensor } from '@relora/llama';
+
+import type { LlamaModel } from '@relora/llama';
+import {
+  encodeSafetensors,
+  hfConfigJson,
+  llamaParameterLayout,
+  type SafetensorsTensor,
+} from '@relora/llama';
 import { mergedWeights, type Trainer } from '@relora/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import type { LlamaModel } from '@relora/llama';
 
 /** A checkpoint's two files, ready to save. */
 export interface CheckpointFiles {
@@ -15,7 +21,10 @@ export interface CheckpointFiles {
  * and layout: projection weights are [in, out] in memory and [out, in] on disk. Any Llama loader
  * reads the result; training state stays untouched.
  */
-export async function checkpointFiles(trainer: Trainer, model: LlamaModel): Promise<CheckpointFiles> {
+export async function checkpointFiles(
+  trainer: Trainer,
+  model: LlamaModel,
+): Promise<CheckpointFiles> {
   const linear = new Set(
     llamaParameterLayout(model.config)
       .filter((entry) => entry.kind === 'linear')
@@ -32,7 +41,10 @@ export async function checkpointFiles(trainer: Trainer, model: LlamaModel): Prom
       if (onDisk !== tensor) onDisk.dispose();
     }
     const metadata = { format: 'pt', update_step: String(trainer.updateStep) };
-    return { safetensors: encodeSafetensors(tensors, metadata), configJson: hfConfigJson(model.config) };
+    return {
+      safetensors: encodeSafetensors(tensors, metadata),
+      configJson: hfConfigJson(model.config),
+    };
   } finally {
     tf.dispose(weights.map(([, tensor]) => tensor));
   }

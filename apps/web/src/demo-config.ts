@@ -42,7 +42,8 @@ export function demoConfig(search: string): DemoConfig {
     const raw = params.get(key);
     if (raw === null || key === 'backend') continue;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`?${key}= must be a number >= 0, got '${raw}'`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`?${key}= must be a number >= 0, got '${raw}'`);
     (config[key] as number) = value;
   }
   const backend = params.get('backend');

@@ -1,6 +1,7 @@
 // The page: picks a backend, loads the bundled Brown slice, and wires Start, Stop, Download to a training session.
-import { checkpointFiles, download } from './checkpoint';
+
 import { drawChart } from './chart';
+import { checkpointFiles, download } from './checkpoint';
 import { demoConfig } from './demo-config';
 import { pickBackend } from './pick-backend';
 import { ProgressView } from './progress';
@@ -56,7 +57,12 @@ async function start(): Promise<void> {
   setButtons(true);
   await session.run({
     onStep: (e) => {
-      progress.update({ step: e.updateStep, losses: [...progress.state.losses, e.loss], lr: e.lr, tokensPerSecond: Math.round(e.throughputTokens) });
+      progress.update({
+        step: e.updateStep,
+        losses: [...progress.state.losses, e.loss],
+        lr: e.lr,
+        tokensPerSecond: Math.round(e.throughputTokens),
+      });
       statusLine.textContent = `step ${e.updateStep}/${progress.state.steps} · loss ${e.loss.toFixed(3)} · ${Math.round(e.throughputTokens)} tokens/s`;
       redraw();
     },
@@ -72,7 +78,8 @@ async function start(): Promise<void> {
 async function saveCheckpoint(which: 'safetensors' | 'config'): Promise<void> {
   if (!session) return;
   const files = await checkpointFiles(session.trainer, session.model);
-  if (which === 'safetensors') download('model.safetensors', files.safetensors, 'application/octet-stream');
+  if (which === 'safetensors')
+    download('model.safetensors', files.safetensors, 'application/octet-stream');
   else download('config.json', files.configJson, 'application/json');
 }
 
@@ -81,7 +88,13 @@ async function boot(): Promise<void> {
   const backend = await pickBackend(config.backend);
   const { default: texts } = await import('virtual:brown-slice');
   session = new TrainingSession(texts, config);
-  progress.update({ status: 'ready', backend: backend.name, skipped: backend.skipped, documents: texts.length, steps: config.steps });
+  progress.update({
+    status: 'ready',
+    backend: backend.name,
+    skipped: backend.skipped,
+    documents: texts.length,
+    steps: config.steps,
+  });
   statusLine.textContent = `Ready on ${backend.name} · ${texts.length} Brown documents · ${config.steps} steps`;
   redraw();
   setButtons(false);

@@ -1,9 +1,8 @@
 // Picks the best TensorFlow.js backend this browser runs: WebGPU, then WebGL, then wasm, then cpu.
 import { initBackend } from '@relora/backend';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Browser backends, best first. */
@@ -16,13 +15,30 @@ export interface PickedBackend {
   skipped: Array<{ name: BrowserBackend; reason: string }>;
 }
 
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software/i;
+
+/** The WebGL renderer's name (e.g. 'ANGLE (..., SwiftShader ...)'), if the browser tells. */
+function webglRenderer(): string | undefined {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return undefined;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return typeof renderer === 'string' ? renderer : undefined;
+}
+
 async function activate(name: BrowserBackend): Promise<void> {
   if (name === 'webgpu') {
     if (!('gpu' in navigator)) throw new Error('navigator.gpu is missing');
     await import('@tensorflow/tfjs-backend-webgpu');
   } else if (name === 'webgl') {
+    const renderer = webglRenderer();
+    // Emulated WebGL (headless browsers, no GPU driver) trains ~10x slower than wasm.
+    if (renderer && SOFTWARE_RENDERER.test(renderer))
+      throw new Error(`software WebGL renderer (${renderer})`);
     await import('@tensorflow/tfjs-backend-webgl');
   } else if (name === 'wasm') {
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
     // The .wasm files are bundled assets; tfjs would otherwise look next to the page.
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
@@ -32,7 +48,8 @@ async function activate(name: BrowserBackend): Promise<void> {
     await initBackend({ prefer: 'wasm' }); // also registers the kernels wasm lacks
     return;
   }
-  if (name !== 'cpu' && !(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  if (name !== 'cpu' && !(await tf.setBackend(name)))
+    throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
 }
 

@@ -23,7 +23,15 @@ export interface Progress {
 
 /** Holds the progress and writes it into the page on every change. */
 export class ProgressView {
-  readonly state: Progress = { status: 'loading', skipped: [], documents: 0, steps: 0, step: 0, losses: [], restarts: [] };
+  readonly state: Progress = {
+    status: 'loading',
+    skipped: [],
+    documents: 0,
+    steps: 0,
+    step: 0,
+    losses: [],
+    restarts: [],
+  };
 
   constructor(private readonly pre: HTMLElement) {}
 
@@ -37,6 +45,10 @@ export class ProgressView {
     if (state.backend) body.backend = state.backend;
     const last = state.losses.at(-1);
     if (last !== undefined) body.loss = last.toFixed(4);
-    this.pre.textContent = JSON.stringify({ ...state, losses: state.losses.map((l) => Number(l.toFixed(4))) }, null, 1);
+    this.pre.textContent = JSON.stringify(
+      { ...state, losses: state.losses.map((l) => Number(l.toFixed(4))) },
+      null,
+      1,
+    );
   }
 }

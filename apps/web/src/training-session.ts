@@ -54,7 +54,8 @@ export class TrainingSession {
     ];
     try {
       while (!this.finished && !this.stopRequested) {
-        if (!trainer.lora && trainer.updateStep >= trainer.options.warmStartSteps) trainer.enterLoRA(true);
+        if (!trainer.lora && trainer.updateStep >= trainer.options.warmStartSteps)
+          trainer.enterLoRA(true);
         await trainer.step();
         await new Promise((resolve) => setTimeout(resolve, 0));
       }

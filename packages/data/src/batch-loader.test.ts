@@ -1,3 +1,4 @@
+// Tests of packed batches: shapes, shift, split, per-epoch shuffle, cursor resume, fixed validation.
 import { initBackend } from '@relora/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,9 @@ import { tokenizeTexts } from './token-store';
 
 const tokenizer = createByteTokenizer();
 /** 40 documents of different lengths, each recognisable by its letter. */
-const texts = Array.from({ length: 40 }, (_, d) => `${String.fromCharCode(65 + (d % 26))}${d} `.repeat(5 + (d % 7)));
+const texts = Array.from({ length: 40 }, (_, d) =>
+  `${String.fromCharCode(65 + (d % 26))}${d} `.repeat(5 + (d % 7)),
+);
 const store = tokenizeTexts(texts, tokenizer);
 const options = { batchSize: 4, seqLen: 8, seed: 3, validationFraction: 0.2 };
 
@@ -42,12 +45,15 @@ describe('BatchLoader', () => {
     expect(a.train.tokens + a.validation.tokens).toBe(store.numTokens);
     expect(b.validation.tokens).toBe(a.validation.tokens);
     expect(a.validation.tokens).toBeGreaterThan(0);
-    expect(Array.from(c.train.nextArrays().inputIds)).not.toEqual(Array.from(a.train.nextArrays().inputIds));
+    expect(Array.from(c.train.nextArrays().inputIds)).not.toEqual(
+      Array.from(a.train.nextArrays().inputIds),
+    );
   });
 
   it('shuffles differently each epoch and covers every window once per epoch', () => {
     const { train } = createLoaders(store, { ...options, batchSize: 1 });
-    const epoch = (n: number) => Array.from({ length: n }, () => Array.from(train.nextArrays().inputIds).join());
+    const epoch = (n: number) =>
+      Array.from({ length: n }, () => Array.from(train.nextArrays().inputIds).join());
     const first = epoch(train.batchesPerEpoch);
     const second = epoch(train.batchesPerEpoch);
     expect(new Set(first).size).toBe(new Set(second).size);
@@ -59,7 +65,10 @@ describe('BatchLoader', () => {
     const original = createLoaders(store, options).train;
     for (let i = 0; i < original.batchesPerEpoch + 2; i++) original.nextArrays();
     const saved = JSON.parse(JSON.stringify(original.cursor()));
-    const expected = Array.from({ length: 2 * original.batchesPerEpoch }, () => original.nextArrays().inputIds);
+    const expected = Array.from(
+      { length: 2 * original.batchesPerEpoch },
+      () => original.nextArrays().inputIds,
+    );
     const restored = createLoaders(store, options).train;
     restored.restore(saved);
     const actual = Array.from({ length: expected.length }, () => restored.nextArrays().inputIds);
@@ -68,10 +77,16 @@ describe('BatchLoader', () => {
 
   it('refuses a cursor from other data or settings', () => {
     const cursor = createLoaders(store, options).train.cursor();
-    expect(() => createLoaders(store, { ...options, seqLen: 9 }).train.restore(cursor)).toThrow(/seqLen/);
-    expect(() => createLoaders(store, { ...options, seed: 9 }).train.restore(cursor)).toThrow(/seed/);
+    expect(() => createLoaders(store, { ...options, seqLen: 9 }).train.restore(cursor)).toThrow(
+      /seqLen/,
+    );
+    expect(() => createLoaders(store, { ...options, seed: 9 }).train.restore(cursor)).toThrow(
+      /seed/,
+    );
     const other = tokenizeTexts(texts.slice(1), tokenizer);
-    expect(() => createLoaders(other, options).train.restore(cursor)).toThrow(/cannot restore train split/);
+    expect(() => createLoaders(other, options).train.restore(cursor)).toThrow(
+      /cannot restore train split/,
+    );
   });
 
   it('gives the same fixed validation batches every time, without leaking tensors', () => {
@@ -92,6 +107,8 @@ describe('BatchLoader', () => {
   });
 
   it('explains a split too small for one batch', () => {
-    expect(() => createLoaders(store, { ...options, seqLen: 4096 })).toThrow(/fewer than batchSize 4/);
+    expect(() => createLoaders(store, { ...options, seqLen: 4096 })).toThrow(
+      /fewer than batchSize 4/,
+    );
   });
 });

@@ -74,8 +74,10 @@ export class BatchLoader {
     private readonly options: BatchLoaderOptions,
   ) {
     const { batchSize, seqLen, label } = options;
-    if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
-    if (!(Number.isInteger(seqLen) && seqLen > 0)) throw new Error(`seqLen must be a positive integer, got ${seqLen}`);
+    if (!(Number.isInteger(batchSize) && batchSize > 0))
+      throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!(Number.isInteger(seqLen) && seqLen > 0))
+      throw new Error(`seqLen must be a positive integer, got ${seqLen}`);
     this.batchSize = batchSize;
     this.seqLen = seqLen;
     this.windows = Math.max(0, Math.floor((runs.length - 1) / seqLen));
@@ -146,7 +148,15 @@ export class BatchLoader {
   /** Continues from `cursor`; throws if it was taken from a loader over other data or settings. */
   restore(cursor: LoaderCursor): void {
     const mine = this.cursor();
-    for (const key of ['version', 'seed', 'shuffle', 'batchSize', 'seqLen', 'windows', 'fingerprint'] as const) {
+    for (const key of [
+      'version',
+      'seed',
+      'shuffle',
+      'batchSize',
+      'seqLen',
+      'windows',
+      'fingerprint',
+    ] as const) {
       if (cursor[key] !== mine[key]) {
         throw new Error(
           `cannot restore ${this.options.label}: cursor ${key} is ${JSON.stringify(cursor[key])}, ` +
@@ -155,10 +165,14 @@ export class BatchLoader {
       }
     }
     if (!(Number.isInteger(cursor.epoch) && cursor.epoch >= 0 && Number.isInteger(cursor.batch))) {
-      throw new Error(`cannot restore ${this.options.label}: bad epoch/batch ${cursor.epoch}/${cursor.batch}`);
+      throw new Error(
+        `cannot restore ${this.options.label}: bad epoch/batch ${cursor.epoch}/${cursor.batch}`,
+      );
     }
     if (cursor.batch < 0 || cursor.batch > this.batchesPerEpoch) {
-      throw new Error(`cannot restore ${this.options.label}: batch ${cursor.batch} outside [0, ${this.batchesPerEpoch}]`);
+      throw new Error(
+        `cannot restore ${this.options.label}: batch ${cursor.batch} outside [0, ${this.batchesPerEpoch}]`,
+      );
     }
     this.epoch = cursor.epoch;
     this.batch = cursor.batch;
@@ -166,11 +180,14 @@ export class BatchLoader {
 
   private windowIndex(position: number): number {
     const { shuffle, seed } = this.options;
-    return shuffle ? permuteIndex(position, this.windows, (seed + Math.imul(this.epoch, 0x9e3779b9)) | 0) : position;
+    return shuffle
+      ? permuteIndex(position, this.windows, (seed + Math.imul(this.epoch, 0x9e3779b9)) | 0)
+      : position;
   }
 
   private gather(windowOf: (b: number) => number): BatchArrays {
-    const { batchSize, seqLen, window } = this;
+    const { batchSize, seqLen } = this;
+    const window = this.window;
     const inputIds = new Int32Array(batchSize * seqLen);
     const targets = new Int32Array(batchSize * seqLen);
     for (let b = 0; b < batchSize; b++) {

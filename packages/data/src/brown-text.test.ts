@@ -1,3 +1,4 @@
+// Tests of turning tagged Brown text back into prose.
 import { describe, expect, it } from 'vitest';
 import { brownDocuments, detokenizeBrown } from './brown-text';
 

@@ -1,3 +1,4 @@
+// Tests of the byte-level tokenizer: round trips, specials, identity.
 import { describe, expect, it } from 'vitest';
 import { BYTE_TOKENIZER_IDS, createByteTokenizer } from './byte-tokenizer';
 

@@ -109,6 +109,11 @@ class RunBuilder {
   }
 
   finish(store: TokenStore): TokenRuns {
-    return new TokenRuns(store, Float64Array.from(this.starts), Float64Array.from(this.offsets), this.documents);
+    return new TokenRuns(
+      store,
+      Float64Array.from(this.starts),
+      Float64Array.from(this.offsets),
+      this.documents,
+    );
   }
 }

@@ -1,3 +1,4 @@
+// Tests of the GPT-2 tokenizer: known ids, round trips, EOS handling.
 import { describe, expect, it } from 'vitest';
 import { createGpt2Tokenizer } from './gpt2-tokenizer';
 
@@ -8,7 +9,10 @@ describe('createGpt2Tokenizer', () => {
     expect(tokenizer.eosId).toBe(50256);
     // GPT-2's well-known ids: "Hello" = 15496, " world" = 995.
     expect(tokenizer.encode('Hello world')).toEqual([15496, 995]);
-    for (const text of ['The jury said, "considering the widespread interest".', 'naïve 東京 🙂\n\n  x']) {
+    for (const text of [
+      'The jury said, "considering the widespread interest".',
+      'naïve 東京 🙂\n\n  x',
+    ]) {
       expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
     }
   });

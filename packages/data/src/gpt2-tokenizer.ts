@@ -16,7 +16,9 @@ export async function createGpt2Tokenizer(): Promise<Tokenizer> {
   const identity: TokenizerIdentity = {
     name: 'gpt2',
     vocabSize: bpe.vocabularySize,
-    hash: hashString(`gpt-tokenizer:r50k_base;vocab=${bpe.vocabularySize};eos=${GPT2_TOKENIZER_IDS.eos}`),
+    hash: hashString(
+      `gpt-tokenizer:r50k_base;vocab=${bpe.vocabularySize};eos=${GPT2_TOKENIZER_IDS.eos}`,
+    ),
   };
   return {
     name: identity.name,

@@ -41,7 +41,12 @@ export function byteBpeTokenizerJson() {
     padding: null,
     added_tokens: [special(eos, '<|endoftext|>')],
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    pre_tokenizer: {
+      type: 'ByteLevel',
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: true,
+    },
     post_processor: null,
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     model: {
@@ -60,7 +65,10 @@ export function byteBpeTokenizerJson() {
 
 /** GPT-2's printable stand-ins for the 256 bytes (bytes_to_unicode). */
 function byteSymbols(): string[] {
-  const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+  const printable = (b: number) =>
+    (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
   let extra = 0;
-  return Array.from({ length: 256 }, (_, b) => String.fromCharCode(printable(b) ? b : 256 + extra++));
+  return Array.from({ length: 256 }, (_, b) =>
+    String.fromCharCode(printable(b) ? b : 256 + extra++),
+  );
 }

@@ -1,3 +1,4 @@
+// Tests of Hugging Face tokenizer.json support with tiny generated tokenizers.
 import { describe, expect, it } from 'vitest';
 import { createHfTokenizer } from './hf-tokenizer';
 import { byteBpeTokenizerJson, wordLevelTokenizerJson } from './hf-tokenizer.test-fixtures';
@@ -16,7 +17,9 @@ describe('createHfTokenizer', () => {
   });
 
   it('round-trips words through a WordLevel tokenizer.json, specials from the config', () => {
-    const tokenizer = createHfTokenizer(wordLevelTokenizerJson(), { config: { eos_token: '</s>', pad_token: { content: '<unk>' } } });
+    const tokenizer = createHfTokenizer(wordLevelTokenizerJson(), {
+      config: { eos_token: '</s>', pad_token: { content: '<unk>' } },
+    });
     expect(tokenizer.encode('the jury said it .')).toEqual([2, 3, 4, 5, 6]);
     expect(tokenizer.decode(tokenizer.encode('the jury said it .'))).toBe('the jury said it .');
     expect(tokenizer.eosId).toBe(1);
@@ -26,7 +29,9 @@ describe('createHfTokenizer', () => {
 
   it('tells different vocabularies apart by hash', () => {
     const a = createHfTokenizer(wordLevelTokenizerJson()).identity();
-    const b = createHfTokenizer(wordLevelTokenizerJson(['the', 'jury', 'said', 'it', '!'])).identity();
+    const b = createHfTokenizer(
+      wordLevelTokenizerJson(['the', 'jury', 'said', 'it', '!']),
+    ).identity();
     expect(a.vocabSize).toBe(b.vocabSize);
     expect(a.hash).not.toBe(b.hash);
     expect(createHfTokenizer(wordLevelTokenizerJson()).identity()).toEqual(a);
@@ -34,6 +39,8 @@ describe('createHfTokenizer', () => {
 
   it('explains what is missing', () => {
     expect(() => createHfTokenizer({ nope: 1 })).toThrow(/tokenizer\.json/);
-    expect(() => createHfTokenizer(wordLevelTokenizerJson(), { eosToken: '<eos>' })).toThrow(/"<eos>" in the vocabulary/);
+    expect(() => createHfTokenizer(wordLevelTokenizerJson(), { eosToken: '<eos>' })).toThrow(
+      /"<eos>" in the vocabulary/,
+    );
   });
 });

@@ -20,9 +20,14 @@ export const HF_EOS_CANDIDATES = ['</s>', '<|endoftext|>', '<|end_of_text|>', '<
  * A {@link Tokenizer} from the parsed contents of a Hugging Face `tokenizer.json`.
  * `encode` adds no specials; `decode` skips them and cleans up spaces only if the config says so. The identity hash covers the whole file.
  */
-export function createHfTokenizer(tokenizerJson: unknown, options: HfTokenizerOptions = {}): Tokenizer {
+export function createHfTokenizer(
+  tokenizerJson: unknown,
+  options: HfTokenizerOptions = {},
+): Tokenizer {
   if (typeof tokenizerJson !== 'object' || tokenizerJson === null || !('model' in tokenizerJson)) {
-    throw new Error('createHfTokenizer: expected the parsed contents of a tokenizer.json (an object with a "model")');
+    throw new Error(
+      'createHfTokenizer: expected the parsed contents of a tokenizer.json (an object with a "model")',
+    );
   }
   const config = options.config ?? {};
   const hf = new HfTokenizer(tokenizerJson, config);
@@ -39,7 +44,9 @@ export function createHfTokenizer(tokenizerJson: unknown, options: HfTokenizerOp
         `pass options.eosToken (tried ${HF_EOS_CANDIDATES.join(', ')})`,
     );
   }
-  const modelType = String((tokenizerJson as { model: { type?: unknown } }).model.type ?? 'unknown');
+  const modelType = String(
+    (tokenizerJson as { model: { type?: unknown } }).model.type ?? 'unknown',
+  );
   const identity: TokenizerIdentity = {
     name: options.name ?? `hf:${modelType}`,
     vocabSize,
@@ -56,7 +63,11 @@ export function createHfTokenizer(tokenizerJson: unknown, options: HfTokenizerOp
     ...(bosId === undefined ? {} : { bosId }),
     ...(padId === undefined ? {} : { padId }),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
-    decode: (ids) => hf.decode(Array.from(ids), { skip_special_tokens: true, clean_up_tokenization_spaces: cleanUp }),
+    decode: (ids) =>
+      hf.decode(Array.from(ids), {
+        skip_special_tokens: true,
+        clean_up_tokenization_spaces: cleanUp,
+      }),
     identity: () => identity,
   };
 }

@@ -1,3 +1,4 @@
+// Tests of the seeded permutation and per-index draws.
 import { describe, expect, it } from 'vitest';
 import { permuteIndex, uniformAt } from './random';
 

@@ -74,7 +74,8 @@ export class TokenStreamBuilder {
   private length = 0;
 
   constructor(private readonly tokenizer: Tokenizer) {
-    this.tokens = tokenizer.vocabSize <= 65536 ? new Uint16Array(1 << 16) : new Uint32Array(1 << 16);
+    this.tokens =
+      tokenizer.vocabSize <= 65536 ? new Uint16Array(1 << 16) : new Uint32Array(1 << 16);
   }
 
   /** Appends one document (and its EOS); returns the number of tokens added, 0 for empty text. */

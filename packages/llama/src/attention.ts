@@ -34,7 +34,8 @@ export function selfAttention(
 ): tf.Tensor2D {
   const { batch, seqLen, numHeads, headDim } = shape;
   return tf.tidy(() => {
-    const split = (t: tf.Tensor) => tf.reshape(t, [batch, seqLen, numHeads, headDim]) as tf.Tensor4D;
+    const split = (t: tf.Tensor) =>
+      tf.reshape(t, [batch, seqLen, numHeads, headDim]) as tf.Tensor4D;
     // The query tables carry 1/sqrt(dh), so scores need no separate scaling pass.
     const q = applyRotary(split(slots.q.apply(x, options)), tables.query);
     const k = applyRotary(split(slots.k.apply(x, options)), tables.key);
@@ -42,7 +43,10 @@ export function selfAttention(
     const scores = tf.matMul(tf.transpose(q, [0, 2, 1, 3]), tf.transpose(k, [0, 2, 3, 1]));
     const probs = tf.softmax(tf.add(scores, tables.mask));
     const context = tf.matMul(probs, tf.transpose(v, [0, 2, 1, 3]));
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * seqLen, numHeads * headDim]);
+    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [
+      batch * seqLen,
+      numHeads * headDim,
+    ]);
     return slots.o.apply(merged, options) as tf.Tensor2D;
   });
 }

@@ -41,7 +41,12 @@ describe('presets', () => {
       maxSeqLen: 1024,
       vocabSize: 32100,
     });
-    expect(LLAMA_PRESETS['1b']).toMatchObject({ hiddenSize: 2048, intermediateSize: 5461, numHeads: 32, numLayers: 24 });
+    expect(LLAMA_PRESETS['1b']).toMatchObject({
+      hiddenSize: 2048,
+      intermediateSize: 5461,
+      numHeads: 32,
+      numLayers: 24,
+    });
     expect(LLAMA_PRESETS['7b'].maxSeqLen).toBe(2048);
   });
 
@@ -56,14 +61,22 @@ describe('presets', () => {
 
 describe('HF config.json', () => {
   it('round-trips through toHfConfig and fromHfConfig', () => {
-    const config = llamaPreset('35m', { vocabSize: 32100, tieWordEmbeddings: true, ropeTheta: 500000 });
+    const config = llamaPreset('35m', {
+      vocabSize: 32100,
+      tieWordEmbeddings: true,
+      ropeTheta: 500000,
+    });
     expect(fromHfConfig(toHfConfig(config))).toEqual(config);
   });
 
   it('refuses what the model cannot honour', () => {
     const hf = toHfConfig(llamaPreset('tiny', { vocabSize: 10 }));
-    expect(() => fromHfConfig({ ...hf, rope_scaling: { type: 'linear', factor: 2 } })).toThrow(/rope_scaling/);
-    expect(() => fromHfConfig({ ...hf, hidden_act: 'gelu' })).toThrow(/hidden_act = "gelu" is not supported/);
+    expect(() => fromHfConfig({ ...hf, rope_scaling: { type: 'linear', factor: 2 } })).toThrow(
+      /rope_scaling/,
+    );
+    expect(() => fromHfConfig({ ...hf, hidden_act: 'gelu' })).toThrow(
+      /hidden_act = "gelu" is not supported/,
+    );
     expect(() => fromHfConfig({ ...hf, model_type: 'mistral' })).toThrow(/model_type/);
   });
 });

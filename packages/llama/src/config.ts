@@ -49,12 +49,18 @@ const POSITIVE_INTEGERS = [
   'maxSeqLen',
 ] as const;
 const POSITIVE_NUMBERS = ['rmsNormEps', 'ropeTheta', 'initializerRange'] as const;
-const KNOWN_KEYS = new Set<string>([...POSITIVE_INTEGERS, ...POSITIVE_NUMBERS, 'tieWordEmbeddings']);
+const KNOWN_KEYS = new Set<string>([
+  ...POSITIVE_INTEGERS,
+  ...POSITIVE_NUMBERS,
+  'tieWordEmbeddings',
+]);
 
 /** Fills defaults and validates; throws an error naming the bad field and what was expected. */
 export function resolveLlamaConfig(input: LlamaConfigInput): LlamaConfig {
   if (typeof input !== 'object' || input === null) {
-    throw new Error(`LlamaConfig: expected an object, got ${input === null ? 'null' : typeof input}`);
+    throw new Error(
+      `LlamaConfig: expected an object, got ${input === null ? 'null' : typeof input}`,
+    );
   }
   for (const key of Object.keys(input)) {
     if (!KNOWN_KEYS.has(key)) {
@@ -75,7 +81,9 @@ export function resolveLlamaConfig(input: LlamaConfigInput): LlamaConfig {
     }
   }
   if (typeof config.tieWordEmbeddings !== 'boolean') {
-    throw new Error(`LlamaConfig: tieWordEmbeddings must be a boolean, got ${String(config.tieWordEmbeddings)}`);
+    throw new Error(
+      `LlamaConfig: tieWordEmbeddings must be a boolean, got ${String(config.tieWordEmbeddings)}`,
+    );
   }
   if (config.hiddenSize % config.numHeads !== 0) {
     throw new Error(

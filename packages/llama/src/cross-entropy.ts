@@ -6,7 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
  * positions whose target is in [0, V) and differs from ignoreIndex (0 when none is). Uses
  * oneHot * logSoftmax: its gradient needs no gather on the vocabulary axis, so it runs on every backend.
  */
-export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, ignoreIndex: number): tf.Scalar {
+export function crossEntropy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  ignoreIndex: number,
+): tf.Scalar {
   return tf.tidy(() => {
     const vocabSize = logits.shape[1];
     // int32 oneHot then cast: tfjs-backend-wasm 4.22 writes int32 bits into a float32 oneHot.

@@ -1,6 +1,6 @@
 // The model's own bias-free projection y = x W, W [in, out]: the slot layer that LoRA may replace.
 import * as tf from '@tensorflow/tfjs-core';
-import type { DenseLinear, Linear } from './linear-types';
+import type { DenseLinear } from './linear-types';
 
 class BiasFreeLinear implements DenseLinear {
   readonly inFeatures: number;
@@ -18,7 +18,9 @@ class BiasFreeLinear implements DenseLinear {
   apply(x: tf.Tensor): tf.Tensor {
     const last = x.shape[x.rank - 1];
     if (last !== this.inFeatures) {
-      throw new Error(`denseLinear: expected input [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`);
+      throw new Error(
+        `denseLinear: expected input [..., ${this.inFeatures}], got [${x.shape.join(', ')}]`,
+      );
     }
     // Flatten to 2D: plain 2D matmuls are the fast path on every backend (wasm especially).
     if (x.rank === 2) return tf.matMul(x as tf.Tensor2D, this.kernel as tf.Tensor2D);
@@ -40,11 +42,4 @@ class BiasFreeLinear implements DenseLinear {
 /** Wraps a kernel variable W [in, out] as a bias-free {@link DenseLinear}; the layer owns W. */
 export function denseLinear(kernel: tf.Variable): DenseLinear {
   return new BiasFreeLinear(kernel);
-}
-
-/** Whether a slot layer exposes a plain kernel (a {@link DenseLinear}, LoRA wrappers included). */
-export function isDenseLinear(layer: Linear): layer is DenseLinear {
-  // Duck-typed: a second copy of tfjs-core in the tree would defeat `instanceof tf.Variable`.
-  const kernel = (layer as Partial<DenseLinear>).kernel;
-  return typeof kernel === 'object' && kernel !== null && typeof kernel.assign === 'function';
 }

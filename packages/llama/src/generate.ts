@@ -18,14 +18,19 @@ export interface GenerateOptions {
 export const GENERATE_DEFAULTS = { maxNewTokens: 32, temperature: 1, topK: 0 } as const;
 
 /** Fills defaults and validates; throws naming the bad field. */
-export function resolveGenerateOptions(options: GenerateOptions): Required<Omit<GenerateOptions, 'seed' | 'eosId'>> &
-  Pick<GenerateOptions, 'seed' | 'eosId'> {
+export function resolveGenerateOptions(
+  options: GenerateOptions,
+): Required<Omit<GenerateOptions, 'seed' | 'eosId'>> & Pick<GenerateOptions, 'seed' | 'eosId'> {
   const resolved = { ...GENERATE_DEFAULTS, ...options };
   if (!Number.isInteger(resolved.maxNewTokens) || resolved.maxNewTokens < 0) {
-    throw new Error(`generate: maxNewTokens must be a non-negative integer, got ${resolved.maxNewTokens}`);
+    throw new Error(
+      `generate: maxNewTokens must be a non-negative integer, got ${resolved.maxNewTokens}`,
+    );
   }
   if (!(resolved.temperature >= 0) || !Number.isFinite(resolved.temperature)) {
-    throw new Error(`generate: temperature must be a finite number >= 0, got ${resolved.temperature}`);
+    throw new Error(
+      `generate: temperature must be a finite number >= 0, got ${resolved.temperature}`,
+    );
   }
   if (!Number.isInteger(resolved.topK) || resolved.topK < 0) {
     throw new Error(`generate: topK must be a non-negative integer, got ${resolved.topK}`);

@@ -31,7 +31,9 @@ export function toHfConfig(config: LlamaConfig, extra: HfLlamaConfig = {}): HfLl
     vocab_size: config.vocabSize,
     ...extra,
   };
-  return Object.fromEntries(Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(
+    Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** config.json text as transformers writes it: 2-space indent, trailing newline. */
@@ -40,7 +42,9 @@ export function hfConfigJson(config: LlamaConfig, extra: HfLlamaConfig = {}): st
 }
 
 function unsupported(field: string, value: unknown, expected: string): never {
-  throw new Error(`config.json: ${field} = ${JSON.stringify(value)} is not supported (expected ${expected})`);
+  throw new Error(
+    `config.json: ${field} = ${JSON.stringify(value)} is not supported (expected ${expected})`,
+  );
 }
 
 /**
@@ -53,17 +57,28 @@ export function fromHfConfig(json: HfLlamaConfig): LlamaConfig {
     throw new Error('config.json: expected a JSON object');
   }
   const modelType = json.model_type;
-  if (modelType !== undefined && modelType !== 'llama') unsupported('model_type', modelType, '"llama"');
+  if (modelType !== undefined && modelType !== 'llama')
+    unsupported('model_type', modelType, '"llama"');
   const act = json.hidden_act;
   if (act !== undefined && act !== 'silu') unsupported('hidden_act', act, '"silu"');
   for (const flag of ['attention_bias', 'mlp_bias'] as const) {
     if (json[flag] !== undefined && json[flag] !== false) unsupported(flag, json[flag], 'false');
   }
-  if (json.rope_scaling !== undefined && json.rope_scaling !== null) unsupported('rope_scaling', json.rope_scaling, 'null');
+  if (json.rope_scaling !== undefined && json.rope_scaling !== null)
+    unsupported('rope_scaling', json.rope_scaling, 'null');
+  // transformers >= 5 writes rope_parameters: { rope_theta, rope_type } instead of rope_theta.
+  const rope = (json.rope_parameters ?? {}) as Record<string, unknown>;
+  if (rope.rope_type !== undefined && rope.rope_type !== 'default') {
+    unsupported('rope_parameters.rope_type', rope.rope_type, '"default"');
+  }
   const heads = json.num_attention_heads;
   const kvHeads = json.num_key_value_heads;
   if (kvHeads !== undefined && kvHeads !== null && kvHeads !== heads) {
-    unsupported('num_key_value_heads', kvHeads, `num_attention_heads (${String(heads)}): no grouped-query attention`);
+    unsupported(
+      'num_key_value_heads',
+      kvHeads,
+      `num_attention_heads (${String(heads)}): no grouped-query attention`,
+    );
   }
   const config = resolveLlamaConfig({
     vocabSize: json.vocab_size as number,
@@ -71,16 +86,26 @@ export function fromHfConfig(json: HfLlamaConfig): LlamaConfig {
     intermediateSize: json.intermediate_size as number,
     numLayers: json.num_hidden_layers as number,
     numHeads: heads as number,
-    maxSeqLen: (json.max_position_embeddings ?? json.max_sequence_length ?? LLAMA_CONFIG_DEFAULTS.maxSeqLen) as number,
+    maxSeqLen: (json.max_position_embeddings ??
+      json.max_sequence_length ??
+      LLAMA_CONFIG_DEFAULTS.maxSeqLen) as number,
     rmsNormEps: (json.rms_norm_eps ?? LLAMA_CONFIG_DEFAULTS.rmsNormEps) as number,
-    ropeTheta: (json.rope_theta ?? LLAMA_CONFIG_DEFAULTS.ropeTheta) as number,
+    ropeTheta: (json.rope_theta ?? rope.rope_theta ?? LLAMA_CONFIG_DEFAULTS.ropeTheta) as number,
     // transformers' LlamaConfig defaults tie_word_embeddings to false.
     tieWordEmbeddings: (json.tie_word_embeddings ?? false) as boolean,
     initializerRange: (json.initializer_range ?? LLAMA_CONFIG_DEFAULTS.initializerRange) as number,
   });
   const headDim = json.head_dim;
-  if (headDim !== undefined && headDim !== null && headDim !== config.hiddenSize / config.numHeads) {
-    unsupported('head_dim', headDim, `hidden_size / num_attention_heads (${config.hiddenSize / config.numHeads})`);
+  if (
+    headDim !== undefined &&
+    headDim !== null &&
+    headDim !== config.hiddenSize / config.numHeads
+  ) {
+    unsupported(
+      'head_dim',
+      headDim,
+      `hidden_size / num_attention_heads (${config.hiddenSize / config.numHeads})`,
+    );
   }
   return config;
 }

@@ -1,25 +1,30 @@
 // Public API of @relora/llama.
-export { createLlama } from './llama-model';
-export type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model';
-export { LLAMA_CONFIG_DEFAULTS, resolveLlamaConfig } from './config';
+
 export type { LlamaConfig, LlamaConfigInput } from './config';
-export { LLAMA_PRESETS, llamaPreset } from './presets';
-export type { LlamaPresetName, LlamaPresetOptions, LlamaShape } from './presets';
-export { GENERATE_DEFAULTS } from './generate';
-export type { GenerateOptions } from './generate';
-export { countParameters, parameterGroup } from './parameter-count';
-export type { HasNamedParameters, ParameterCounts, ParameterGroup } from './parameter-count';
-export { llamaParameterLayout } from './parameter-layout';
-export type { ParameterEntry } from './parameter-layout';
-export { applyRotary, rotaryTables } from './rotary';
-export type { RotaryTables } from './rotary';
-export { rmsNorm } from './rms-norm';
+export { LLAMA_CONFIG_DEFAULTS, resolveLlamaConfig } from './config';
 export { crossEntropy } from './cross-entropy';
-export type { ApplyOptions, DenseLinear, Linear, LinearHost } from './linear-types';
-export { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors';
-export type { SafetensorsFile, SafetensorsTensor } from './safetensors';
-export { float16ToNumber, floatBytesToFloat32, SAFETENSORS_DTYPE_BYTES } from './safetensors-dtypes';
-export type { SafetensorsDtype } from './safetensors-dtypes';
-export { loadStateDict, modelStateDict, modelToSafetensors } from './state-dict';
-export { fromHfConfig, hfConfigJson, toHfConfig } from './hf-config';
+export type { GenerateOptions } from './generate';
+export { GENERATE_DEFAULTS } from './generate';
 export type { HfLlamaConfig } from './hf-config';
+export { fromHfConfig, hfConfigJson, toHfConfig } from './hf-config';
+export type { ApplyOptions, DenseLinear, Linear, LinearHost } from './linear-types';
+export { createLlama } from './llama-model';
+export type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model-types';
+export type { HasNamedParameters, ParameterCounts, ParameterGroup } from './parameter-count';
+export { countParameters, parameterGroup } from './parameter-count';
+export type { ParameterEntry } from './parameter-layout';
+export { llamaParameterLayout } from './parameter-layout';
+export type { LlamaPresetName, LlamaPresetOptions, LlamaShape } from './presets';
+export { LLAMA_PRESETS, llamaPreset } from './presets';
+export { rmsNorm } from './rms-norm';
+export type { RotaryTables } from './rotary';
+export { applyRotary, rotaryTables } from './rotary';
+export type { SafetensorsFile, SafetensorsTensor } from './safetensors';
+export { decodeSafetensors, encodeSafetensors, MAX_HEADER_BYTES } from './safetensors';
+export type { SafetensorsDtype } from './safetensors-dtypes';
+export {
+  float16ToNumber,
+  floatBytesToFloat32,
+  SAFETENSORS_DTYPE_BYTES,
+} from './safetensors-dtypes';
+export { loadStateDict, modelStateDict, modelToSafetensors } from './state-dict';

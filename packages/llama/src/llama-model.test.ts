@@ -9,7 +9,9 @@ const V = 50;
 const config = llamaPreset('tiny', { vocabSize: V, maxSeqLen: 16 });
 
 function randomIds(batch: number, seqLen: number, seed: number): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.randomUniform([batch, seqLen], 0, V, 'float32', seed), 'int32')) as tf.Tensor2D;
+  return tf.tidy(() =>
+    tf.cast(tf.randomUniform([batch, seqLen], 0, V, 'float32', seed), 'int32'),
+  ) as tf.Tensor2D;
 }
 
 describe.each(['cpu', 'wasm'] as const)('llama on %s', (backend) => {
@@ -31,13 +33,14 @@ describe.each(['cpu', 'wasm'] as const)('llama on %s', (backend) => {
     const model = createLlama(config, { seed: 2 });
     const a = [[3, 14, 15, 9, 26, 5, 35, 8]];
     const b = [[3, 14, 15, 9, 2, 7, 1, 49]];
-    const la = tf.tidy(() => tf.slice(model.forward(tf.tensor2d(a, undefined, 'int32')), [0, 0, 0], [1, 4, V]));
-    const lb = tf.tidy(() => tf.slice(model.forward(tf.tensor2d(b, undefined, 'int32')), [0, 0, 0], [1, 4, V]));
-    expect(Array.from(lb.dataSync())).toEqual(Array.from(la.dataSync()).map((x, i) => expect.closeTo(x, 5)));
-    const later = tf.tidy(() => tf.slice(model.forward(tf.tensor2d(b, undefined, 'int32')), [0, 4, 0], [1, 1, V]));
-    const laterA = tf.tidy(() => tf.slice(model.forward(tf.tensor2d(a, undefined, 'int32')), [0, 4, 0], [1, 1, V]));
-    expect(tf.max(tf.abs(tf.sub(later, laterA))).dataSync()[0]).toBeGreaterThan(1e-6);
-    tf.dispose([la, lb, later, laterA]);
+    // Per position, the largest logit change when tokens 4.. change (a and b share tokens 0..3).
+    const change = tf.tidy(() => {
+      const la = model.forward(tf.tensor2d(a, undefined, 'int32'));
+      const lb = model.forward(tf.tensor2d(b, undefined, 'int32'));
+      return Array.from(tf.max(tf.abs(tf.sub(la, lb)), [0, 2]).dataSync());
+    });
+    expect(Math.max(...change.slice(0, 4))).toBeLessThan(1e-5);
+    expect(Math.min(...change.slice(4))).toBeGreaterThan(1e-4);
     model.dispose();
   });
 
@@ -52,12 +55,15 @@ describe.each(['cpu', 'wasm'] as const)('llama on %s', (backend) => {
   });
 
   it('overfits one batch and leaks no tensors across steps', () => {
-    const model = createLlama(config, { seed: 4 });
+    const model = createLlama({ ...config, hiddenSize: 32, intermediateSize: 64 }, { seed: 4 });
     const ids = randomIds(2, 12, 4);
     const targets = randomIds(2, 12, 5);
-    const optimizer = tf.train.adam(1e-2);
+    const optimizer = tf.train.adam(2e-2);
     const step = () => {
-      const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), model.trainableVariables());
+      const { value, grads } = tf.variableGrads(
+        () => model.loss(ids, targets),
+        model.trainableVariables(),
+      );
       optimizer.applyGradients(Object.entries(grads).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose(grads);
       const loss = value.dataSync()[0] as number;
@@ -68,7 +74,7 @@ describe.each(['cpu', 'wasm'] as const)('llama on %s', (backend) => {
     step();
     const before = tf.memory().numTensors;
     let last = first;
-    for (let i = 0; i < 38; i++) last = step();
+    for (let i = 0; i < 28; i++) last = step();
     expect(tf.memory().numTensors).toBe(before);
     expect(first).toBeGreaterThan(3.5);
     expect(last).toBeLessThan(0.5);

@@ -3,46 +3,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selfAttention } from './attention';
 import { headDim, type LlamaConfig, type LlamaConfigInput, resolveLlamaConfig } from './config';
 import { crossEntropy } from './cross-entropy';
-import { denseLinear, isDenseLinear } from './dense-linear';
+import { denseLinear } from './dense-linear';
 import { type GenerateOptions, resolveGenerateOptions } from './generate';
-import type { ApplyOptions, DenseLinear, Linear, LinearHost } from './linear-types';
+import type { ApplyOptions, DenseLinear, Linear } from './linear-types';
+import type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model-types';
 import { swiGluMlp } from './mlp';
 import { llamaParameterLayout } from './parameter-layout';
 import { rmsNorm } from './rms-norm';
 import { mulberry32, sampleToken } from './sampling';
 import { normalInit } from './seeded-init';
 import { SequenceCache } from './sequence-cache';
-
-/** Options of {@link createLlama}. */
-export interface CreateLlamaOptions {
-  /** Seed of the weight init; undefined draws from Math.random. */
-  seed?: number;
-}
-
-/** Options of {@link LlamaModel.loss}. */
-export interface LossOptions extends ApplyOptions {
-  /** Targets equal to this are skipped (HF's -100). Default -100. */
-  ignoreIndex?: number;
-}
-
-/** A LLaMA-style causal language model whose projections can be swapped (e.g. for LoRA layers). */
-export interface LlamaModel extends LinearHost {
-  readonly config: LlamaConfig;
-  /** inputIds [B, T] int32, T <= maxSeqLen -> logits [B, T, V]. */
-  forward(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor3D;
-  /** Mean next-token cross-entropy (nats) of logits(inputIds) [B, T, V] against targets [B, T] int32. */
-  loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options?: LossOptions): tf.Scalar;
-  /** Continues each prompt (token ids) by sampling; returns prompt + new tokens. */
-  generate(promptIds: number[], options?: GenerateOptions): Promise<number[]>;
-  /** The layer in slot `name` (any layer, unlike {@link LinearHost.namedLinears}). */
-  getLinear(name: string): Linear;
-  /** Every parameter by Hugging Face name, in HF's state-dict order; linear weights are [in, out]. */
-  namedParameters(): Array<[string, tf.Variable]>;
-  /** Parameters with `trainable` set. */
-  trainableVariables(): tf.Variable[];
-  /** Frees every variable and cached table; the model is unusable afterwards. */
-  dispose(): void;
-}
 
 class Llama implements LlamaModel {
   /** Embeddings and norms by HF name; projections live in `slots`. */
@@ -52,14 +22,16 @@ class Llama implements LlamaModel {
 
   constructor(
     readonly config: LlamaConfig,
-    seed: number | undefined,
+    { seed, initialize = true }: CreateLlamaOptions,
   ) {
     for (const entry of llamaParameterLayout(config)) {
       const weight = tf.tidy(() =>
         tf.variable(
           entry.kind === 'norm'
             ? tf.ones(entry.shape)
-            : normalInit(entry.shape, config.initializerRange, seed, entry.name),
+            : initialize
+              ? normalInit(entry.shape, config.initializerRange, seed, entry.name)
+              : tf.zeros(entry.shape),
         ),
       );
       if (entry.kind === 'linear') this.slots.set(entry.module, denseLinear(weight));
@@ -78,14 +50,22 @@ class Llama implements LlamaModel {
 
   loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options: LossOptions = {}): tf.Scalar {
     this.checkIds('loss', 'inputIds', inputIds);
-    if (targets.rank !== 2 || targets.dtype !== 'int32' || !tf.util.arraysEqual(targets.shape, inputIds.shape)) {
+    if (
+      targets.rank !== 2 ||
+      targets.dtype !== 'int32' ||
+      !tf.util.arraysEqual(targets.shape, inputIds.shape)
+    ) {
       throw new Error(
         `loss: targets must be int32 [${inputIds.shape.join(', ')}] like inputIds, got ${targets.dtype} [${targets.shape.join(', ')}]`,
       );
     }
     return tf.tidy(() => {
       const logits = this.head(this.hidden(inputIds, options), options);
-      return crossEntropy(logits, tf.reshape(targets, [-1]) as tf.Tensor1D, options.ignoreIndex ?? -100);
+      return crossEntropy(
+        logits,
+        tf.reshape(targets, [-1]) as tf.Tensor1D,
+        options.ignoreIndex ?? -100,
+      );
     });
   }
 
@@ -117,14 +97,16 @@ class Llama implements LlamaModel {
   }
 
   namedLinears(): Array<[string, DenseLinear]> {
-    const result: Array<[string, DenseLinear]> = [];
-    for (const [name, layer] of this.slots) if (isDenseLinear(layer)) result.push([name, layer]);
-    return result;
+    // Every slot is listed, whatever was swapped in: a LoRA layer keeps `kernel` except with loraOnly.
+    return [...this.slots].map(([name, layer]) => [name, layer as DenseLinear]);
   }
 
   getLinear(name: string): Linear {
     const layer = this.slots.get(name);
-    if (!layer) throw new Error(`getLinear: no linear '${name}' (known: ${[...this.slots.keys()].join(', ')})`);
+    if (!layer)
+      throw new Error(
+        `getLinear: no linear '${name}' (known: ${[...this.slots.keys()].join(', ')})`,
+      );
     return layer;
   }
 
@@ -172,21 +154,28 @@ class Llama implements LlamaModel {
     const { numHeads, rmsNormEps: eps } = this.config;
     const tables = this.cache.get(seqLen);
     const shape = { batch, seqLen, numHeads, headDim: headDim(this.config) };
-    let h = tf.gather(this.ownVariable('model.embed_tokens.weight'), tf.reshape(inputIds, [-1])) as tf.Tensor2D;
+    let h = tf.gather(
+      this.ownVariable('model.embed_tokens.weight'),
+      tf.reshape(inputIds, [-1]),
+    ) as tf.Tensor2D;
     for (let i = 0; i < this.config.numLayers; i++) {
       const p = `model.layers.${i}`;
       const slot = (name: string) => this.getLinear(`${p}.${name}`);
+      const norm = (x: tf.Tensor2D, name: string) =>
+        rmsNorm(x, this.ownVariable(`${p}.${name}.weight`), eps) as tf.Tensor2D;
       const attention = {
         q: slot('self_attn.q_proj'),
         k: slot('self_attn.k_proj'),
         v: slot('self_attn.v_proj'),
         o: slot('self_attn.o_proj'),
       };
-      const attnIn = rmsNorm(h, this.ownVariable(`${p}.input_layernorm.weight`), eps) as tf.Tensor2D;
-      h = tf.add(h, selfAttention(attnIn, attention, shape, tables, options));
-      const mlp = { gate: slot('mlp.gate_proj'), up: slot('mlp.up_proj'), down: slot('mlp.down_proj') };
-      const mlpIn = rmsNorm(h, this.ownVariable(`${p}.post_attention_layernorm.weight`), eps) as tf.Tensor2D;
-      h = tf.add(h, swiGluMlp(mlpIn, mlp, options));
+      h = tf.add(h, selfAttention(norm(h, 'input_layernorm'), attention, shape, tables, options));
+      const mlp = {
+        gate: slot('mlp.gate_proj'),
+        up: slot('mlp.up_proj'),
+        down: slot('mlp.down_proj'),
+      };
+      h = tf.add(h, swiGluMlp(norm(h, 'post_attention_layernorm'), mlp, options));
     }
     return rmsNorm(h, this.ownVariable('model.norm.weight'), eps) as tf.Tensor2D;
   }
@@ -194,7 +183,12 @@ class Llama implements LlamaModel {
   /** h [N, d] -> logits [N, V]. */
   private head(h: tf.Tensor2D, options?: ApplyOptions): tf.Tensor2D {
     if (this.config.tieWordEmbeddings) {
-      return tf.matMul(h, this.ownVariable('model.embed_tokens.weight') as tf.Tensor2D, false, true);
+      return tf.matMul(
+        h,
+        this.ownVariable('model.embed_tokens.weight') as tf.Tensor2D,
+        false,
+        true,
+      );
     }
     return this.getLinear('lm_head').apply(h, options) as tf.Tensor2D;
   }
@@ -208,10 +202,14 @@ class Llama implements LlamaModel {
   private checkIds(who: string, what: string, ids: tf.Tensor): [number, number] {
     const [batch, seqLen] = ids.shape;
     if (ids.rank !== 2 || ids.dtype !== 'int32' || batch === undefined || seqLen === undefined) {
-      throw new Error(`${who}: ${what} must be an int32 tensor [batch, seq], got ${ids.dtype} [${ids.shape.join(', ')}]`);
+      throw new Error(
+        `${who}: ${what} must be an int32 tensor [batch, seq], got ${ids.dtype} [${ids.shape.join(', ')}]`,
+      );
     }
     if (batch < 1 || seqLen < 1 || seqLen > this.config.maxSeqLen) {
-      throw new Error(`${who}: ${what} [${batch}, ${seqLen}] needs batch >= 1 and 1 <= seq <= maxSeqLen (${this.config.maxSeqLen})`);
+      throw new Error(
+        `${who}: ${what} [${batch}, ${seqLen}] needs batch >= 1 and 1 <= seq <= maxSeqLen (${this.config.maxSeqLen})`,
+      );
     }
     return [batch, seqLen];
   }
@@ -221,6 +219,9 @@ class Llama implements LlamaModel {
  * Builds a model with HF's init: embeddings and linear weights normal(0, initializerRange),
  * norm weights 1. `config` is validated and completed with {@link LLAMA_CONFIG_DEFAULTS}.
  */
-export function createLlama(config: LlamaConfigInput, options: CreateLlamaOptions = {}): LlamaModel {
-  return new Llama(resolveLlamaConfig(config), options.seed);
+export function createLlama(
+  config: LlamaConfigInput,
+  options: CreateLlamaOptions = {},
+): LlamaModel {
+  return new Llama(resolveLlamaConfig(config), options);
 }

@@ -12,7 +12,12 @@ import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from './
 import { floatBytesToFloat32 } from './safetensors-dtypes';
 import { modelStateDict } from './state-dict';
 
-const config = llamaPreset('tiny', { vocabSize: 40, hiddenSize: 32, intermediateSize: 48, maxSeqLen: 16 });
+const config = llamaPreset('tiny', {
+  vocabSize: 40,
+  hiddenSize: 32,
+  intermediateSize: 48,
+  maxSeqLen: 16,
+});
 let root: string;
 
 beforeAll(async () => {
@@ -24,7 +29,10 @@ afterAll(async () => {
 });
 
 function logitsOf(model: ReturnType<typeof createLlama>): Float32Array {
-  return tf.tidy(() => model.forward(tf.tensor2d([[1, 5, 9, 2, 39]], undefined, 'int32')).dataSync() as Float32Array);
+  return tf.tidy(
+    () =>
+      model.forward(tf.tensor2d([[1, 5, 9, 2, 39]], undefined, 'int32')).dataSync() as Float32Array,
+  );
 }
 
 describe('safetensors checkpoints', () => {
@@ -38,7 +46,9 @@ describe('safetensors checkpoints', () => {
     expect(file.tensors.get('model.embed_tokens.weight')?.shape).toEqual([40, 32]);
     expect(file.tensors.get('lm_head.weight')?.shape).toEqual([40, 32]);
     expect(file.tensors.size).toBe(model.namedParameters().length);
-    const kernel = model.getLinear('model.layers.1.self_attn.q_proj').namedVariables()[0]?.[1] as tf.Variable;
+    const kernel = model
+      .getLinear('model.layers.1.self_attn.q_proj')
+      .namedVariables()[0]?.[1] as tf.Variable;
     const q = file.tensors.get('model.layers.1.self_attn.q_proj.weight') as SafetensorsTensor;
     const expected = tf.tidy(() => tf.transpose(kernel).dataSync());
     expect(floatBytesToFloat32(q.dtype, q.data)).toEqual(expected);
@@ -90,7 +100,11 @@ describe('safetensors checkpoints', () => {
       for (let i = 0; i < f.length; i++) bf16[i] = (bits[i] as number) >>> 16; // truncation is a valid BF16 value
       tensors.set(name, { dtype: 'BF16', shape: t.shape, data: new Uint8Array(bf16.buffer) });
     }
-    tensors.set('model.layers.0.self_attn.rotary_emb.inv_freq', { dtype: 'F32', shape: [4], data: new Uint8Array(16) });
+    tensors.set('model.layers.0.self_attn.rotary_emb.inv_freq', {
+      dtype: 'F32',
+      shape: [4],
+      data: new Uint8Array(16),
+    });
     const dir = join(root, 'hf');
     await saveSafetensors(model, dir);
     await writeFile(join(dir, 'model.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
@@ -125,9 +139,13 @@ describe('safetensors checkpoints', () => {
     await saveSafetensors(model, dir);
     const hf = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...hf, intermediate_size: 64 }));
-    await expect(loadSafetensors(dir)).rejects.toThrow(/mlp.gate_proj.weight has shape \[48, 32\], the config needs \[64, 32\]/);
+    await expect(loadSafetensors(dir)).rejects.toThrow(
+      /mlp.gate_proj.weight has shape \[48, 32\], the config needs \[64, 32\]/,
+    );
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...hf, num_hidden_layers: 3 }));
-    await expect(loadSafetensors(dir)).rejects.toThrow(/missing model.layers.2.self_attn.q_proj.weight/);
+    await expect(loadSafetensors(dir)).rejects.toThrow(
+      /missing model.layers.2.self_attn.q_proj.weight/,
+    );
     await writeFile(join(dir, 'config.json'), JSON.stringify({ ...hf, num_key_value_heads: 2 }));
     await expect(loadSafetensors(dir)).rejects.toThrow(/num_key_value_heads = 2 is not supported/);
     model.dispose();
@@ -139,7 +157,9 @@ describe('safetensors checkpoints', () => {
     await saveSafetensors(model, dir);
     const good = await readFile(join(dir, 'model.safetensors'));
     await writeFile(join(dir, 'model.safetensors'), good.subarray(0, good.length - 3));
-    await expect(loadSafetensors(dir)).rejects.toThrow(/model\.safetensors: safetensors: invalid file/);
+    await expect(loadSafetensors(dir)).rejects.toThrow(
+      /model\.safetensors: safetensors: invalid file/,
+    );
     await writeFile(join(dir, 'model.safetensors'), good);
     const broken = createLlama(config, { seed: 6 });
     broken.dispose();

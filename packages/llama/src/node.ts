@@ -2,7 +2,8 @@
 import { access, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromHfConfig, type HfLlamaConfig, hfConfigJson } from './hf-config';
-import { createLlama, type LlamaModel } from './llama-model';
+import { createLlama } from './llama-model';
+import type { LlamaModel } from './llama-model-types';
 import { decodeSafetensors, type SafetensorsTensor } from './safetensors';
 import { loadStateDict, modelToSafetensors } from './state-dict';
 
@@ -53,7 +54,9 @@ async function readJson(path: string): Promise<HfLlamaConfig> {
   try {
     return JSON.parse(text) as HfLlamaConfig;
   } catch (error) {
-    throw new Error(`loadSafetensors: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(
+      `loadSafetensors: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -65,7 +68,7 @@ async function readJson(path: string): Promise<HfLlamaConfig> {
 export async function loadSafetensors(dir: string): Promise<LlamaModel> {
   const config = fromHfConfig(await readJson(join(dir, 'config.json')));
   const files = await weightFiles(dir);
-  const model = createLlama(config, { seed: 0 });
+  const model = createLlama(config, { initialize: false });
   try {
     const tensors = new Map<string, SafetensorsTensor>();
     const metadata: Record<string, string> = {};
@@ -74,7 +77,9 @@ export async function loadSafetensors(dir: string): Promise<LlamaModel> {
       try {
         decoded = decodeSafetensors(await readFile(file));
       } catch (error) {
-        throw new Error(`loadSafetensors: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `loadSafetensors: ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       for (const [name, t] of decoded.tensors) tensors.set(name, t);
       Object.assign(metadata, decoded.metadata);
@@ -99,7 +104,9 @@ async function weightFiles(dir: string): Promise<string[]> {
   const index = join(dir, 'model.safetensors.index.json');
   if (await exists(single)) return [single];
   if (!(await exists(index))) {
-    throw new Error(`loadSafetensors: ${dir} holds neither model.safetensors nor model.safetensors.index.json`);
+    throw new Error(
+      `loadSafetensors: ${dir} holds neither model.safetensors nor model.safetensors.index.json`,
+    );
   }
   const weightMap = (await readJson(index)).weight_map;
   if (typeof weightMap !== 'object' || weightMap === null) {

@@ -29,7 +29,9 @@ export interface HasNamedParameters {
 /** Counts a model's parameters; a variable listed twice (shared) counts once. */
 export function countParameters(model: HasNamedParameters): ParameterCounts {
   const groups: ParameterGroup[] = ['embeddings', 'attention', 'mlp', 'norms', 'head', 'other'];
-  const byGroup = Object.fromEntries(groups.map((g) => [g, { total: 0, trainable: 0 }])) as ParameterCounts['byGroup'];
+  const byGroup = Object.fromEntries(
+    groups.map((g) => [g, { total: 0, trainable: 0 }]),
+  ) as ParameterCounts['byGroup'];
   const seen = new Set<object>();
   let total = 0;
   let trainable = 0;

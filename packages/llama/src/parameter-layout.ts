@@ -16,7 +16,9 @@ export function llamaParameterLayout(config: LlamaConfig): ParameterEntry[] {
     module,
     shape: [inF, outF],
   });
-  const entries: ParameterEntry[] = [{ kind: 'embedding', name: 'model.embed_tokens.weight', shape: [v, d] }];
+  const entries: ParameterEntry[] = [
+    { kind: 'embedding', name: 'model.embed_tokens.weight', shape: [v, d] },
+  ];
   for (let i = 0; i < config.numLayers; i++) {
     const p = `model.layers.${i}`;
     entries.push(

@@ -38,7 +38,8 @@ describe.each(['cpu', 'wasm'] as const)('rotary on %s', (backend) => {
     const k = tf.tile(tf.tensor4d([1, 0.2, -0.7, 1.5], [1, 1, 1, 4]), [1, 12, 1, 1]) as tf.Tensor4D;
     const rq = applyRotary(q, tables).arraySync()[0] as number[][][];
     const rk = applyRotary(k, tables).arraySync()[0] as number[][][];
-    const dot = (m: number, n: number) => (rq[m]?.[0] as number[]).reduce((s, a, i) => s + a * (rk[n]?.[0]?.[i] as number), 0);
+    const dot = (m: number, n: number) =>
+      (rq[m]?.[0] as number[]).reduce((s, a, i) => s + a * (rk[n]?.[0]?.[i] as number), 0);
     expect(dot(7, 4)).toBeCloseTo(dot(3, 0), 4);
     expect(dot(11, 2)).toBeCloseTo(dot(9, 0), 4);
     tf.dispose([q, k, tables.cos, tables.sinSigned]);

@@ -13,7 +13,12 @@ export interface RotaryTables {
  * repeated over both halves (HF: `emb = cat(freqs, freqs)`). `scale` multiplies both tables,
  * which folds attention's 1/sqrt(headDim) into the query rotation for free.
  */
-export function rotaryTables(seqLen: number, headDim: number, theta: number, scale = 1): RotaryTables {
+export function rotaryTables(
+  seqLen: number,
+  headDim: number,
+  theta: number,
+  scale = 1,
+): RotaryTables {
   const half = headDim / 2;
   const cos = new Float32Array(seqLen * headDim);
   const sin = new Float32Array(seqLen * headDim);

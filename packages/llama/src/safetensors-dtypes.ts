@@ -51,7 +51,8 @@ export function floatBytesToFloat32(dtype: SafetensorsDtype, bytes: Uint8Array):
   const count = bytes.byteLength / SAFETENSORS_DTYPE_BYTES[dtype];
   switch (dtype) {
     case 'F32': {
-      if (bytes.byteOffset % 4 === 0 && LITTLE_ENDIAN) return new Float32Array(bytes.buffer, bytes.byteOffset, count);
+      if (bytes.byteOffset % 4 === 0 && LITTLE_ENDIAN)
+        return new Float32Array(bytes.buffer, bytes.byteOffset, count);
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
       return out;
@@ -73,7 +74,9 @@ export function floatBytesToFloat32(dtype: SafetensorsDtype, bytes: Uint8Array):
       return out;
     }
     default:
-      throw new Error(`safetensors: dtype ${dtype} cannot be read as float32 weights (expected F32, F16, BF16 or F64)`);
+      throw new Error(
+        `safetensors: dtype ${dtype} cannot be read as float32 weights (expected F32, F16, BF16 or F64)`,
+      );
   }
 }
 

@@ -33,7 +33,9 @@ describe('safetensors format', () => {
         '"b":{"dtype":"F32","shape":[2,3],"data_offsets":[4,28]}}',
     );
     expect(bytes.byteLength).toBe(8 + headerLength + 28);
-    expect(new Float32Array(bytes.slice(8 + headerLength).buffer)).toEqual(new Float32Array([7, 1, 2, 3, 4, 5, 6]));
+    expect(new Float32Array(bytes.slice(8 + headerLength).buffer)).toEqual(
+      new Float32Array([7, 1, 2, 3, 4, 5, 6]),
+    );
   });
 
   it('decodes what it encodes and re-encodes byte-identically', () => {
@@ -48,12 +50,21 @@ describe('safetensors format', () => {
   });
 
   it('keeps integer-like names where the data order puts them', () => {
-    const bytes = encodeSafetensors([['x', f32([1], [1])], ['10', f32([2], [1])]]);
+    const bytes = encodeSafetensors([
+      ['x', f32([1], [1])],
+      ['10', f32([2], [1])],
+    ]);
     expect([...decodeSafetensors(bytes).tensors.keys()]).toEqual(['10', 'x']);
   });
 
   it('converts F16 and BF16 exactly', () => {
-    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00].map(float16ToNumber)).toEqual([1, -2, 65504, 2 ** -24, Infinity]);
+    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x7c00].map(float16ToNumber)).toEqual([
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      Infinity,
+    ]);
     const half = new Uint8Array(new Uint16Array([0x3c00, 0x3555]).buffer);
     expect(Array.from(floatBytesToFloat32('F16', half))).toEqual([1, Math.fround(0.333251953125)]);
     const bf = new Uint8Array(new Uint16Array([0x3f80, 0xc040, 0x3eab]).buffer);
@@ -64,7 +75,13 @@ describe('safetensors format', () => {
     const data = new Uint8Array(5 + 4);
     new DataView(data.buffer).setFloat32(5, 2.5, true);
     const file = decodeSafetensors(
-      rawFile({ pad: { dtype: 'U8', shape: [5], data_offsets: [0, 5] }, w: { dtype: 'F32', shape: [1], data_offsets: [5, 9] } }, data),
+      rawFile(
+        {
+          pad: { dtype: 'U8', shape: [5], data_offsets: [0, 5] },
+          w: { dtype: 'F32', shape: [1], data_offsets: [5, 9] },
+        },
+        data,
+      ),
     );
     const w = file.tensors.get('w') as SafetensorsTensor;
     expect(Array.from(floatBytesToFloat32(w.dtype, w.data))).toEqual([2.5]);
@@ -76,20 +93,58 @@ describe('safetensors format', () => {
     ['a file shorter than 8 bytes', new Uint8Array(5), /shorter than the 8-byte/],
     ['a header length past the end', rawFile(good, data8, 10_000), /header length 10000 exceeds/],
     ['a huge header length', rawFile(good, data8, 2 ** 40), /exceeds/],
-    ['a truncated file', rawFile(good, data8).subarray(0, 8 + JSON.stringify(good).length + 5), /outside the 5-byte data section/],
+    [
+      'a truncated file',
+      rawFile(good, data8).subarray(0, 8 + JSON.stringify(good).length + 5),
+      /outside the 5-byte data section/,
+    ],
     ['a non-JSON header', rawFile('not json', data8), /JSON object/],
-    ['offsets out of bounds', rawFile({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 16] } }, data8), /outside/],
-    ['an unknown dtype', rawFile({ w: { dtype: 'F12', shape: [2], data_offsets: [0, 8] } }, data8), /unknown dtype "F12"/],
-    ['shape and bytes that disagree', rawFile({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8), /needs 12 bytes, offsets span 8/],
+    [
+      'offsets out of bounds',
+      rawFile({ w: { dtype: 'F32', shape: [2], data_offsets: [0, 16] } }, data8),
+      /outside/,
+    ],
+    [
+      'an unknown dtype',
+      rawFile({ w: { dtype: 'F12', shape: [2], data_offsets: [0, 8] } }, data8),
+      /unknown dtype "F12"/,
+    ],
+    [
+      'shape and bytes that disagree',
+      rawFile({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, data8),
+      /needs 12 bytes, offsets span 8/,
+    ],
     [
       'overlapping tensors',
-      rawFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data8),
+      rawFile(
+        {
+          a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+          b: { dtype: 'F32', shape: [1], data_offsets: [4, 8] },
+        },
+        data8,
+      ),
       /contiguous/,
     ],
-    ['a gap before the first tensor', rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data8), /starts at byte 4, expected 0/],
-    ['trailing data', rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, data8), /cover 4 of the 8/],
-    ['a negative dimension', rawFile({ w: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, data8), /bad dimension/],
-    ['non-string metadata', rawFile({ __metadata__: { a: 1 }, ...good }, data8), /__metadata__.a is not a string/],
+    [
+      'a gap before the first tensor',
+      rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, data8),
+      /starts at byte 4, expected 0/,
+    ],
+    [
+      'trailing data',
+      rawFile({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, data8),
+      /cover 4 of the 8/,
+    ],
+    [
+      'a negative dimension',
+      rawFile({ w: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, data8),
+      /bad dimension/,
+    ],
+    [
+      'non-string metadata',
+      rawFile({ __metadata__: { a: 1 }, ...good }, data8),
+      /__metadata__.a is not a string/,
+    ],
   ])('rejects %s', (_what, bytes, message) => {
     expect(() => decodeSafetensors(bytes as Uint8Array)).toThrow(message as RegExp);
   });

@@ -1,5 +1,10 @@
 // The safetensors file format, byte level: [u64 LE header length][JSON header][tensor data].
-import { dtypeRank, isSafetensorsDtype, SAFETENSORS_DTYPE_BYTES, type SafetensorsDtype } from './safetensors-dtypes';
+import {
+  dtypeRank,
+  isSafetensorsDtype,
+  SAFETENSORS_DTYPE_BYTES,
+  type SafetensorsDtype,
+} from './safetensors-dtypes';
 
 /** One tensor of a file: raw little-endian bytes in row-major order. */
 export interface SafetensorsTensor {
@@ -23,12 +28,15 @@ function fail(reason: string): never {
 }
 
 function elementCount(name: string, shape: unknown): number {
-  if (!Array.isArray(shape)) fail(`tensor '${name}': shape must be an array, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape))
+    fail(`tensor '${name}': shape must be an array, got ${JSON.stringify(shape)}`);
   let count = 1;
   for (const dim of shape) {
-    if (!Number.isSafeInteger(dim) || dim < 0) fail(`tensor '${name}': bad dimension ${JSON.stringify(dim)}`);
+    if (!Number.isSafeInteger(dim) || dim < 0)
+      fail(`tensor '${name}': bad dimension ${JSON.stringify(dim)}`);
     count *= dim;
-    if (!Number.isSafeInteger(count)) fail(`tensor '${name}': shape [${shape.join(', ')}] is too large`);
+    if (!Number.isSafeInteger(count))
+      fail(`tensor '${name}': shape [${shape.join(', ')}] is too large`);
   }
   return count;
 }
@@ -41,27 +49,40 @@ function elementCount(name: string, shape: unknown): number {
  * are views into `bytes`. Throws `safetensors: invalid file: <reason>` otherwise.
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
-  if (bytes.byteLength < 8) fail(`${bytes.byteLength} bytes is shorter than the 8-byte header length`);
+  if (bytes.byteLength < 8)
+    fail(`${bytes.byteLength} bytes is shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
   if (declared > BigInt(Math.min(MAX_HEADER_BYTES, bytes.byteLength - 8))) {
-    fail(`header length ${declared} exceeds the ${bytes.byteLength - 8} bytes after it (or the ${MAX_HEADER_BYTES}-byte bound)`);
+    fail(
+      `header length ${declared} exceeds the ${bytes.byteLength - 8} bytes after it (or the ${MAX_HEADER_BYTES}-byte bound)`,
+    );
   }
   const headerLength = Number(declared);
   if (headerLength < 2 || bytes[8] !== 0x7b) fail('header does not start with a JSON object');
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
+    );
   } catch (error) {
     fail(`header is not UTF-8 JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    fail('header is not a JSON object');
   const data = bytes.subarray(8 + headerLength);
   const metadata: Record<string, string> = {};
-  const spans: Array<{ name: string; begin: number; end: number; dtype: SafetensorsDtype; shape: number[] }> = [];
+  const spans: Array<{
+    name: string;
+    begin: number;
+    end: number;
+    dtype: SafetensorsDtype;
+    shape: number[];
+  }> = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail('__metadata__ is not an object');
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        fail('__metadata__ is not an object');
       for (const [key, value] of Object.entries(entry)) {
         if (typeof value !== 'string') fail(`__metadata__.${key} is not a string`);
         metadata[key] = value;
@@ -70,17 +91,28 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
     }
     if (typeof entry !== 'object' || entry === null) fail(`tensor '${name}' is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (!isSafetensorsDtype(dtype)) fail(`tensor '${name}': unknown dtype ${JSON.stringify(dtype)}`);
+    if (!isSafetensorsDtype(dtype))
+      fail(`tensor '${name}': unknown dtype ${JSON.stringify(dtype)}`);
     const count = elementCount(name, shape);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      fail(`tensor '${name}': data_offsets must be two non-negative integers, got ${JSON.stringify(offsets)}`);
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)
+    ) {
+      fail(
+        `tensor '${name}': data_offsets must be two non-negative integers, got ${JSON.stringify(offsets)}`,
+      );
     }
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > data.byteLength) {
-      fail(`tensor '${name}': data_offsets [${begin}, ${end}] fall outside the ${data.byteLength}-byte data section`);
+      fail(
+        `tensor '${name}': data_offsets [${begin}, ${end}] fall outside the ${data.byteLength}-byte data section`,
+      );
     }
     if (end - begin !== count * SAFETENSORS_DTYPE_BYTES[dtype]) {
-      fail(`tensor '${name}': ${dtype} [${(shape as number[]).join(', ')}] needs ${count * SAFETENSORS_DTYPE_BYTES[dtype]} bytes, offsets span ${end - begin}`);
+      fail(
+        `tensor '${name}': ${dtype} [${(shape as number[]).join(', ')}] needs ${count * SAFETENSORS_DTYPE_BYTES[dtype]} bytes, offsets span ${end - begin}`,
+      );
     }
     spans.push({ name, begin, end, dtype, shape: shape as number[] });
   }
@@ -88,11 +120,14 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   let cursor = 0;
   for (const span of spans) {
     if (span.begin !== cursor) {
-      fail(`tensor '${span.name}' starts at byte ${span.begin}, expected ${cursor} (tensors must be contiguous and not overlap)`);
+      fail(
+        `tensor '${span.name}' starts at byte ${span.begin}, expected ${cursor} (tensors must be contiguous and not overlap)`,
+      );
     }
     cursor = span.end;
   }
-  if (cursor !== data.byteLength) fail(`tensors cover ${cursor} of the ${data.byteLength} data bytes`);
+  if (cursor !== data.byteLength)
+    fail(`tensors cover ${cursor} of the ${data.byteLength} data bytes`);
   const tensors = new Map<string, SafetensorsTensor>();
   for (const { name, begin, end, dtype, shape } of spans) {
     tensors.set(name, { dtype, shape, data: data.subarray(begin, end) });
@@ -110,7 +145,8 @@ export function encodeSafetensors(
   metadata: Record<string, string> = {},
 ): Uint8Array {
   const entries = [...tensors].sort(
-    ([nameA, a], [nameB, b]) => dtypeRank(b.dtype) - dtypeRank(a.dtype) || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0),
+    ([nameA, a], [nameB, b]) =>
+      dtypeRank(b.dtype) - dtypeRank(a.dtype) || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0),
   );
   // Built by hand: JSON.stringify of an object would move integer-like tensor names to the front.
   const fields: string[] = [];
@@ -119,7 +155,9 @@ export function encodeSafetensors(
   for (const [name, t] of entries) {
     const expected = elementCount(name, t.shape) * SAFETENSORS_DTYPE_BYTES[t.dtype];
     if (t.data.byteLength !== expected) {
-      throw new Error(`encodeSafetensors: tensor '${name}' ${t.dtype} [${t.shape.join(', ')}] needs ${expected} bytes, got ${t.data.byteLength}`);
+      throw new Error(
+        `encodeSafetensors: tensor '${name}' ${t.dtype} [${t.shape.join(', ')}] needs ${expected} bytes, got ${t.data.byteLength}`,
+      );
     }
     const info = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + expected] };
     fields.push(`${JSON.stringify(name)}:${JSON.stringify(info)}`);

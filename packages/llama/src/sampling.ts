@@ -23,12 +23,17 @@ export interface SampleOptions {
 /** The index of the largest value (first on ties). */
 export function argMax(values: ArrayLike<number>): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] as number) > (values[best] as number)) best = i;
   return best;
 }
 
 /** Draws a token index from logits [V] according to `options`, using `random` in [0, 1). */
-export function sampleToken(logits: ArrayLike<number>, options: SampleOptions, random: () => number): number {
+export function sampleToken(
+  logits: ArrayLike<number>,
+  options: SampleOptions,
+  random: () => number,
+): number {
   if (options.temperature === 0) return argMax(logits);
   let candidates = Array.from({ length: logits.length }, (_, i) => i);
   if (options.topK > 0 && options.topK < logits.length) {
@@ -37,7 +42,9 @@ export function sampleToken(logits: ArrayLike<number>, options: SampleOptions, r
   }
   let top = Number.NEGATIVE_INFINITY;
   for (const i of candidates) top = Math.max(top, logits[i] as number);
-  const weights = candidates.map((i) => Math.exp(((logits[i] as number) - top) / options.temperature));
+  const weights = candidates.map((i) =>
+    Math.exp(((logits[i] as number) - top) / options.temperature),
+  );
   const total = weights.reduce((sum, w) => sum + w, 0);
   let threshold = random() * total;
   for (let j = 0; j < candidates.length; j++) {

@@ -15,7 +15,12 @@ export function hash32(text: string): number {
  * normal(0, std) of `shape`. Seeding by name keeps one parameter's init independent of how
  * many others come before it; `seed` undefined draws from Math.random.
  */
-export function normalInit(shape: number[], std: number, seed: number | undefined, name: string): tf.Tensor {
+export function normalInit(
+  shape: number[],
+  std: number,
+  seed: number | undefined,
+  name: string,
+): tf.Tensor {
   const streamSeed = seed === undefined ? undefined : hash32(`${seed}:${name}`);
   return tf.randomNormal(shape, 0, std, 'float32', streamSeed);
 }

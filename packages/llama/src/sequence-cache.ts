@@ -66,5 +66,11 @@ export class SequenceCache {
 }
 
 function allTensors(tables: SequenceTables): tf.Tensor[] {
-  return [tables.mask, tables.query.cos, tables.query.sinSigned, tables.key.cos, tables.key.sinSigned];
+  return [
+    tables.mask,
+    tables.query.cos,
+    tables.query.sinSigned,
+    tables.key.cos,
+    tables.key.sinSigned,
+  ];
 }

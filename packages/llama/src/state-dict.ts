@@ -1,6 +1,6 @@
 // A model's parameters as Hugging Face tensors (names, [out, in] linear layout) and back.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LlamaModel } from './llama-model';
+import type { LlamaModel } from './llama-model-types';
 import { llamaParameterLayout } from './parameter-layout';
 import type { SafetensorsFile, SafetensorsTensor } from './safetensors';
 import { encodeSafetensors } from './safetensors';
@@ -16,9 +16,12 @@ const IGNORED_ON_LOAD = /(^|\.)rotary_emb\.inv_freq$/;
  * Parameters with their on-disk shapes. 2D variables of projection slots are stored transposed
  * ([in, out] in memory, torch's [out, in] on disk), which also gives PEFT's layout for LoRA factors.
  */
-function diskLayout(model: LlamaModel): Array<{ name: string; variable: tf.Variable; transpose: boolean; shape: number[] }> {
+function diskLayout(
+  model: LlamaModel,
+): Array<{ name: string; variable: tf.Variable; transpose: boolean; shape: number[] }> {
   const modules = new Set<string>();
-  for (const entry of llamaParameterLayout(model.config)) if (entry.kind === 'linear') modules.add(entry.module);
+  for (const entry of llamaParameterLayout(model.config))
+    if (entry.kind === 'linear') modules.add(entry.module);
   return model.namedParameters().map(([name, variable]) => {
     const transpose = variable.rank === 2 && [...modules].some((m) => name.startsWith(`${m}.`));
     const shape = transpose ? [...variable.shape].reverse() : [...variable.shape];
@@ -27,7 +30,9 @@ function diskLayout(model: LlamaModel): Array<{ name: string; variable: tf.Varia
 }
 
 /** The model's parameters as F32 tensors by Hugging Face name, in HF layout. */
-export async function modelStateDict(model: LlamaModel): Promise<Array<[string, SafetensorsTensor]>> {
+export async function modelStateDict(
+  model: LlamaModel,
+): Promise<Array<[string, SafetensorsTensor]>> {
   const result: Array<[string, SafetensorsTensor]> = [];
   for (const { name, variable, transpose, shape } of diskLayout(model)) {
     const onDisk = transpose ? tf.transpose(variable) : variable;
@@ -39,7 +44,10 @@ export async function modelStateDict(model: LlamaModel): Promise<Array<[string, 
 }
 
 /** The bytes of `model.safetensors` for `model`; `metadata` joins `{ format: 'pt' }`. */
-export async function modelToSafetensors(model: LlamaModel, metadata: Record<string, string> = {}): Promise<Uint8Array> {
+export async function modelToSafetensors(
+  model: LlamaModel,
+  metadata: Record<string, string> = {},
+): Promise<Uint8Array> {
   return encodeSafetensors(await modelStateDict(model), { ...BASE_METADATA, ...metadata });
 }
 
@@ -62,20 +70,28 @@ export function loadStateDict(model: LlamaModel, file: SafetensorsFile): void {
   if (missing.length > 0) problems.push(`missing ${listSome(missing)}`);
   const unexpected = [...file.tensors.keys()].filter(
     (name) =>
-      !expected.has(name) && !IGNORED_ON_LOAD.test(name) && !(name === 'lm_head.weight' && model.config.tieWordEmbeddings),
+      !expected.has(name) &&
+      !IGNORED_ON_LOAD.test(name) &&
+      !(name === 'lm_head.weight' && model.config.tieWordEmbeddings),
   );
   if (unexpected.length > 0) {
-    const hint = unexpected.some((n) => n.includes('lora_')) ? ' (LoRA factors: apply LoRA to the model first)' : '';
+    const hint = unexpected.some((n) => n.includes('lora_'))
+      ? ' (LoRA factors: apply LoRA to the model first)'
+      : '';
     problems.push(`unexpected ${listSome(unexpected)}${hint}`);
   }
   for (const { name, shape } of layout) {
     const t = file.tensors.get(name);
     if (t && !tf.util.arraysEqual(t.shape, shape)) {
-      problems.push(`${name} has shape [${t.shape.join(', ')}], the config needs [${shape.join(', ')}]`);
+      problems.push(
+        `${name} has shape [${t.shape.join(', ')}], the config needs [${shape.join(', ')}]`,
+      );
     }
-    if (t && !['F32', 'F16', 'BF16', 'F64'].includes(t.dtype)) problems.push(`${name} has dtype ${t.dtype}, expected a float type`);
+    if (t && !['F32', 'F16', 'BF16', 'F64'].includes(t.dtype))
+      problems.push(`${name} has dtype ${t.dtype}, expected a float type`);
   }
-  if (problems.length > 0) throw new Error(`loadStateDict: checkpoint does not match the model: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`loadStateDict: checkpoint does not match the model: ${problems.join('; ')}`);
   for (const { name, variable, transpose, shape } of layout) {
     const t = file.tensors.get(name) as SafetensorsTensor;
     tf.tidy(() => {

@@ -10,7 +10,7 @@ export { accumulateGradients } from './train-step';
 export type { AccumulatedGradients, Batch, LossModel } from './train-step';
 export { Trainer } from './trainer';
 export type { RunResult, TrainerInit, TrainerModel, TrainSource } from './trainer';
-export { mergedWeights, optimizerState, rawVariables, restoreTrainer, trainingState } from './trainer-state';
+export { mergedWeights, optimizerState, restoreTrainer, trainingState } from './trainer-state';
 export type { TrainerCheckpoint } from './trainer-state';
 export { checkResumable, NonFiniteLossError, RESUME_INVARIANTS } from './training-state';
 export type { LoraRngState, TrainingState } from './training-state';

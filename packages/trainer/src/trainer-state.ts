@@ -46,11 +46,6 @@ export function mergedWeights(trainer: Trainer): Array<[string, tf.Tensor]> {
   return out;
 }
 
-/** Every variable of the model by name, unmerged (frozen W, LoRA A/B/c, embeddings, norms): for exact resumes. */
-export function rawVariables(trainer: Trainer): Array<[string, tf.Variable]> {
-  return trainer.model.namedParameters();
-}
-
 /** The optimizer state keyed by parameter name. */
 export function optimizerState(trainer: Trainer): SerializedAdamWState {
   return serializeAdamWState(trainer.optimizer, trainer.model.namedParameters());
@@ -59,15 +54,15 @@ export function optimizerState(trainer: Trainer): SerializedAdamWState {
 /** What {@link restoreTrainer} needs from a checkpoint. */
 export interface TrainerCheckpoint {
   state: TrainingState;
-  /** Every raw variable by name (see {@link rawVariables}); values are copied in. */
-  variables: ReadonlyMap<string, tf.Tensor>;
+  /** Copies the checkpoint's weights into the model; called once the model has the checkpoint's phase (LoRA applied or not). */
+  loadWeights: (model: Trainer['model']) => void;
   optimizer: SerializedAdamWState;
 }
 
 /**
  * Puts `trainer` (freshly built with the same model config and options) in the checkpoint's state:
- * phase, variables, optimizer, restart cadence, data cursor, random counters. Throws naming the
- * first mismatch (option, variable name or shape) before changing anything it cannot undo.
+ * phase, weights, optimizer, restart cadence, data cursor, random counters. Throws naming the first
+ * option that differs (see {@link checkResumable}).
  */
 export function restoreTrainer(trainer: Trainer, checkpoint: TrainerCheckpoint, where: string): void {
   const { state } = checkpoint;
@@ -76,16 +71,8 @@ export function restoreTrainer(trainer: Trainer, checkpoint: TrainerCheckpoint, 
     trainer.updateStep = state.schedulerStartStep;
     trainer.enterLoRA(false);
   }
-  const named = trainer.model.namedParameters();
-  for (const [name, variable] of named) {
-    const saved = checkpoint.variables.get(name);
-    if (!saved) throw new Error(`${where}: missing tensor ${name}`);
-    if (saved.shape.join() !== variable.shape.join()) {
-      throw new Error(`${where}: ${name} has shape [${saved.shape}], the model expects [${variable.shape}]`);
-    }
-  }
-  for (const [name, variable] of named) variable.assign(checkpoint.variables.get(name) as tf.Tensor);
-  deserializeAdamWState(trainer.optimizer, checkpoint.optimizer, named);
+  checkpoint.loadWeights(trainer.model);
+  deserializeAdamWState(trainer.optimizer, checkpoint.optimizer, trainer.model.namedParameters());
   trainer.updateStep = state.updateStep;
   trainer.globalStep = state.globalStep;
   trainer.tokensSeen = state.tokensSeen;

@@ -1,28 +1,42 @@
 // Registers (or replaces) the wasm kernels @relora/backend provides; safe to call more than once.
 import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { makeConcatConfig } from './concat-kernel';
+import { identityConfig } from './identity-kernel';
+import { makeSliceConfig, makeSplitVConfig } from './slice-kernels';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
-/** Kernels registered for 'wasm', by kernel name. */
-export const WASM_KERNELS: readonly tf.KernelConfig[] = [unsortedSegmentSumConfig, batchMatMulConfig];
+/**
+ * What each registered kernel is for. Missing: tfjs-backend-wasm 4.22 has none. The others
+ * replace a stock kernel that is slow in a training step (see PERF.md for the measurements).
+ */
+export const WASM_KERNELS: Readonly<Record<string, string>> = {
+  [tf.UnsortedSegmentSum]: 'missing: the gradient of gather (embeddings)',
+  [tf.BatchMatMul]: 'transposed and batched matmuls routed to the fast XNNPACK 2D path',
+  [tf.Identity]: 'shares memory instead of copying (the engine clones every tensor saved for backprop)',
+  [tf.Slice]: 'strided copy from the heap (stock copies the whole input first)',
+  [tf.SplitV]: 'same as Slice (rotary embeddings split the last axis)',
+  [tf.Concat]: 'tight per-row copies (rotary embeddings concat the last axis)',
+};
 
-let registered = false;
+let registered: string[] | undefined;
 
 /**
  * Registers the kernels the wasm backend lacks for LLaMA training (forward and backward) and the
- * faster replacements of slow ones. `initBackend` calls it whenever it picks wasm.
+ * faster replacements of slow ones. `initBackend` calls it whenever it picks wasm; call it yourself
+ * only if you set the wasm backend up without `initBackend`. Needs `@tensorflow/tfjs-backend-wasm`
+ * imported first (the replacements keep its kernels for string tensors).
  * @returns the names of the kernels registered.
  */
 export function registerWasmKernels(): string[] {
-  const names = WASM_KERNELS.map((k) => k.kernelName);
-  if (registered) return names;
-  for (const config of WASM_KERNELS) {
-    // Replacing a built-in kernel: registerKernel only warns and keeps the old one otherwise.
-    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
-      tf.unregisterKernel(config.kernelName, 'wasm');
-    }
+  if (registered) return registered;
+  // Built now, while the stock kernels they fall back to are still registered.
+  const configs = [unsortedSegmentSumConfig, batchMatMulConfig, identityConfig, makeSliceConfig(), makeSplitVConfig(), makeConcatConfig()];
+  for (const config of configs) {
+    // registerKernel only warns and keeps the old kernel when one is registered.
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
-  registered = true;
-  return names;
+  registered = configs.map((c) => c.kernelName);
+  return registered;
 }

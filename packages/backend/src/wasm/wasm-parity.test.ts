@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
-import { LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
+import { COPY_OP_CASES, LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -54,7 +54,7 @@ function relativeError(a: Float32Array, b: Float32Array): number {
 }
 
 describe('wasm kernels match cpu (values and gradients)', () => {
-  it.each(LLAMA_OP_CASES.map((c, k) => [c.name, c, k] as const))('%s', async (_name, c, k) => {
+  it.each([...LLAMA_OP_CASES, ...COPY_OP_CASES].map((c, k) => [c.name, c, k] as const))('%s', async (_name, c, k) => {
     const data = makeInputs(c, 1234 + k);
     await initBackend({ prefer: 'cpu' });
     const expected = run(c, data);

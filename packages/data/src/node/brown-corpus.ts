@@ -19,6 +19,9 @@ export async function loadBrownDocuments(dir = brownCorpusDir()): Promise<Source
   const names = (await readdir(dir)).filter((name) => BROWN_FILE.test(name)).sort();
   if (names.length === 0) throw new Error(`no Brown corpus files (ca01 .. cr09) in ${dir}`);
   return Promise.all(
-    names.map(async (name) => ({ text: detokenizeBrown(await readFile(join(dir, name), 'utf8')), origin: name })),
+    names.map(async (name) => ({
+      text: detokenizeBrown(await readFile(join(dir, name), 'utf8')),
+      origin: name,
+    })),
   );
 }

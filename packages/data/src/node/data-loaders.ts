@@ -31,16 +31,23 @@ export async function openDataLoaders(options: DataLoadersOptions): Promise<Data
 }
 
 /** The token store of a source: shards on disk, anything else tokenized into memory. */
-export async function openStore(source: DataLoadersOptions['source'], tokenizer: Tokenizer): Promise<TokenStore> {
+export async function openStore(
+  source: DataLoadersOptions['source'],
+  tokenizer: Tokenizer,
+): Promise<TokenStore> {
   if (source.kind === 'shards') {
-    return openShards(source.dir, { tokenizer, ...(source.verify ? { verify: source.verify } : {}) });
+    return openShards(source.dir, {
+      tokenizer,
+      ...(source.verify ? { verify: source.verify } : {}),
+    });
   }
   const cacheKey = source.kind === 'brown' ? tokenizer.identity().hash : undefined;
   const cached = cacheKey === undefined ? undefined : brownStores.get(cacheKey);
   if (cached !== undefined) return cached;
   const builder = new TokenStreamBuilder(tokenizer);
   let documents = 0;
-  for await (const doc of await openSource(source)) documents += builder.add(doc.text, doc.origin) > 0 ? 1 : 0;
+  for await (const doc of await openSource(source))
+    documents += builder.add(doc.text, doc.origin) > 0 ? 1 : 0;
   if (documents === 0) throw new Error(`source ${JSON.stringify(source)} yielded no documents`);
   const store = builder.finish();
   if (cacheKey !== undefined) brownStores.set(cacheKey, store);

@@ -13,7 +13,9 @@ export async function loadHfTokenizer(
   options: Omit<HfTokenizerOptions, 'config'> = {},
 ): Promise<Tokenizer> {
   const info = await stat(path).catch(() => {
-    throw new Error(`tokenizer not found: ${path} (expected a tokenizer.json or a folder holding one)`);
+    throw new Error(
+      `tokenizer not found: ${path} (expected a tokenizer.json or a folder holding one)`,
+    );
   });
   const file = info.isDirectory() ? join(path, 'tokenizer.json') : path;
   const json = await readJson(file, true);

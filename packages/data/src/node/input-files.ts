@@ -1,9 +1,10 @@
 // Resolves a file-or-folder argument to the sorted list of input files, with clear errors.
+
+import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import { createReadStream } from 'node:fs';
-import { createInterface, type Interface } from 'node:readline';
 
 /**
  * `path` itself if it is a file, else every file under the folder (recursively, sorted) whose name
@@ -16,7 +17,9 @@ export async function listInputFiles(path: string, extensions: string[]): Promis
   });
   const files = info.isDirectory() ? await walk(path, extensions) : [path];
   if (files.length === 0) {
-    throw new Error(`no input files in folder ${path} (looked for names ending ${extensions.join(', ')})`);
+    throw new Error(
+      `no input files in folder ${path} (looked for names ending ${extensions.join(', ')})`,
+    );
   }
   for (const file of files) {
     if ((await stat(file)).size === 0) throw new Error(`input file is empty: ${file}`);
@@ -35,10 +38,20 @@ async function walk(dir: string, extensions: string[]): Promise<string[]> {
   return files;
 }
 
-/** Lines of a file, streamed (gunzipped when the name ends `.gz`): never the whole file in memory. */
-export function readLines(file: string): Interface {
+/**
+ * Lines of a file, streamed (gunzipped when the name ends `.gz`): never the whole file in memory.
+ * The file is closed however the caller stops (end, break or error).
+ */
+export async function* readLines(file: string): AsyncGenerator<string> {
   const raw = createReadStream(file);
   const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   raw.on('error', (error) => input.destroy(error));
-  return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  try {
+    yield* lines;
+  } finally {
+    lines.close();
+    raw.destroy();
+    input.destroy();
+  }
 }

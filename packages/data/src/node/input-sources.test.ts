@@ -1,8 +1,9 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+// Tests of the text and JSONL sources, bad lines and missing or empty files.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceDocument } from '../document-source';
 import { JsonlSource } from './jsonl-source';
 import { textDocuments } from './text-source';
@@ -14,11 +15,21 @@ beforeAll(async () => {
   await writeFile(join(dir, 'texts/b.txt'), 'First paragraph\nstill first.\n\nSecond one.\n');
   await writeFile(join(dir, 'texts/sub/a.txt'), 'Nested file.');
   await writeFile(join(dir, 'texts/ignored.md'), 'not text input');
-  await writeFile(join(dir, 'c4.jsonl'), `${JSON.stringify({ text: 'Doc one.', url: 'u' })}\n\n${JSON.stringify({ text: 'Doc two.' })}\n`);
-  await writeFile(join(dir, 'c4.json.gz'), gzipSync(`${JSON.stringify({ meta: { body: 'Zipped.' } })}\n`));
-  await writeFile(join(dir, 'bad.jsonl'), `${JSON.stringify({ text: 'ok' })}\n{not json\n${JSON.stringify({ title: 'x' })}\n${JSON.stringify({ text: 'ok too' })}\n`);
+  await writeFile(
+    join(dir, 'c4.jsonl'),
+    `${JSON.stringify({ text: 'Doc one.', url: 'u' })}\n\n${JSON.stringify({ text: 'Doc two.' })}\n`,
+  );
+  await writeFile(
+    join(dir, 'c4.json.gz'),
+    gzipSync(`${JSON.stringify({ meta: { body: 'Zipped.' } })}\n`),
+  );
+  await writeFile(
+    join(dir, 'bad.jsonl'),
+    `${JSON.stringify({ text: 'ok' })}\n{not json\n${JSON.stringify({ title: 'x' })}\n${JSON.stringify({ text: 'ok too' })}\n`,
+  );
   await writeFile(join(dir, 'empty.jsonl'), '');
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function collect(source: AsyncIterable<SourceDocument>): Promise<SourceDocument[]> {
   const docs: SourceDocument[] = [];
@@ -29,7 +40,10 @@ async function collect(source: AsyncIterable<SourceDocument>): Promise<SourceDoc
 describe('textDocuments', () => {
   it('reads a folder recursively in path order, one document per file by default', async () => {
     const docs = await collect(textDocuments(join(dir, 'texts')));
-    expect(docs.map((d) => d.text)).toEqual(['First paragraph\nstill first.\n\nSecond one.', 'Nested file.']);
+    expect(docs.map((d) => d.text)).toEqual([
+      'First paragraph\nstill first.\n\nSecond one.',
+      'Nested file.',
+    ]);
   });
 
   it('splits by paragraph or line, noting the line each starts on', async () => {
@@ -47,16 +61,25 @@ describe('textDocuments', () => {
   });
 
   it('names a missing path or an empty folder', async () => {
-    await expect(collect(textDocuments(join(dir, 'nope.txt')))).rejects.toThrow(/input not found: .*nope\.txt/);
+    await expect(collect(textDocuments(join(dir, 'nope.txt')))).rejects.toThrow(
+      /input not found: .*nope\.txt/,
+    );
     await mkdir(join(dir, 'none'), { recursive: true });
-    await expect(collect(textDocuments(join(dir, 'none')))).rejects.toThrow(/no input files in folder/);
+    await expect(collect(textDocuments(join(dir, 'none')))).rejects.toThrow(
+      /no input files in folder/,
+    );
   });
 });
 
 describe('JsonlSource', () => {
   it('reads the text field of each line, gzip included', async () => {
-    expect((await collect(new JsonlSource(join(dir, 'c4.jsonl')))).map((d) => d.text)).toEqual(['Doc one.', 'Doc two.']);
-    const zipped = await collect(new JsonlSource(join(dir, 'c4.json.gz'), { textField: 'meta.body' }));
+    expect((await collect(new JsonlSource(join(dir, 'c4.jsonl')))).map((d) => d.text)).toEqual([
+      'Doc one.',
+      'Doc two.',
+    ]);
+    const zipped = await collect(
+      new JsonlSource(join(dir, 'c4.json.gz'), { textField: 'meta.body' }),
+    );
     expect(zipped).toEqual([{ text: 'Zipped.', origin: `${join(dir, 'c4.json.gz')}:1` }]);
   });
 
@@ -79,6 +102,8 @@ describe('JsonlSource', () => {
   });
 
   it('refuses an empty file', async () => {
-    await expect(collect(new JsonlSource(join(dir, 'empty.jsonl')))).rejects.toThrow(/input file is empty: .*empty\.jsonl/);
+    await expect(collect(new JsonlSource(join(dir, 'empty.jsonl')))).rejects.toThrow(
+      /input file is empty: .*empty\.jsonl/,
+    );
   });
 });

@@ -63,7 +63,10 @@ export class JsonlSource implements AsyncIterable<SourceDocument> {
     try {
       value = JSON.parse(raw);
       for (const key of this.field) {
-        value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+        value =
+          typeof value === 'object' && value !== null
+            ? (value as Record<string, unknown>)[key]
+            : undefined;
       }
       if (typeof value !== 'string') {
         reason = `field "${this.field.join('.')}" is ${value === undefined ? 'missing' : `a ${typeof value}, not a string`}`;
@@ -73,7 +76,9 @@ export class JsonlSource implements AsyncIterable<SourceDocument> {
     }
     if (reason === undefined) return value as string;
     if (!(this.options.skipBadLines ?? JSONL_SOURCE_DEFAULTS.skipBadLines)) {
-      throw new Error(`${file}:${line}: ${reason}; fix the line or pass skipBadLines (CLI --skip-bad-lines)`);
+      throw new Error(
+        `${file}:${line}: ${reason}; fix the line or pass skipBadLines (CLI --skip-bad-lines)`,
+      );
     }
     this.skipped++;
     if (this.badLines.length < 10) this.badLines.push({ file, line, reason });

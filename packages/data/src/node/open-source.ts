@@ -2,7 +2,7 @@
 import type { DocumentSource } from '../document-source';
 import { loadBrownDocuments } from './brown-corpus';
 import { JsonlSource, type JsonlSourceOptions } from './jsonl-source';
-import { textDocuments, type TextSourceOptions } from './text-source';
+import { type TextSourceOptions, textDocuments } from './text-source';
 
 /** A source of documents, as plain data (what a config file or CLI flags can say). */
 export type SourceSpec =
@@ -23,6 +23,8 @@ export async function openSource(spec: SourceSpec): Promise<DocumentSource> {
     case 'jsonl':
       return new JsonlSource(spec.path, spec);
     default:
-      throw new Error(`unknown source kind ${JSON.stringify((spec as { kind: unknown }).kind)}; expected brown, text or jsonl`);
+      throw new Error(
+        `unknown source kind ${JSON.stringify((spec as { kind: unknown }).kind)}; expected brown, text or jsonl`,
+      );
   }
 }

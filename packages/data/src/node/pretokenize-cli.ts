@@ -19,7 +19,11 @@ export const PRETOKENIZE_USAGE = `usage: relora-pretokenize <input> --out <dir> 
   --overwrite           replace an existing --out folder once the new shards are complete`;
 
 /** Runs the CLI on `argv` (without node and script); returns the exit code. */
-export async function runPretokenizeCli(argv: string[], log = console.log, error = console.error): Promise<number> {
+export async function runPretokenizeCli(
+  argv: string[],
+  log = console.log,
+  error = console.error,
+): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -44,9 +48,17 @@ export async function runPretokenizeCli(argv: string[], log = console.log, error
       input === 'brown'
         ? await openSource({ kind: 'brown' })
         : format === 'jsonl'
-          ? new JsonlSource(input, { textField: values['text-field'], skipBadLines: values['skip-bad-lines'] })
-          : await openSource({ kind: 'text', path: input, split: values.split as 'file' | 'paragraph' | 'line' });
-    const shardTokens = values['shard-tokens'] === undefined ? undefined : Number(values['shard-tokens']);
+          ? new JsonlSource(input, {
+              textField: values['text-field'],
+              skipBadLines: values['skip-bad-lines'],
+            })
+          : await openSource({
+              kind: 'text',
+              path: input,
+              split: values.split as 'file' | 'paragraph' | 'line',
+            });
+    const shardTokens =
+      values['shard-tokens'] === undefined ? undefined : Number(values['shard-tokens']);
     const index = await pretokenize({
       source,
       tokenizer,
@@ -56,7 +68,9 @@ export async function runPretokenizeCli(argv: string[], log = console.log, error
       onShard: (p) => log(`shard ${p.shards}: ${p.documents} documents, ${p.tokens} tokens so far`),
     });
     const skipped = source instanceof JsonlSource ? `, ${source.skipped} bad lines skipped` : '';
-    log(`wrote ${values.out}: ${index.shards.length} shards, ${index.documents} documents, ${index.tokens} tokens (${index.dtype}, tokenizer ${index.tokenizer.name})${skipped}`);
+    log(
+      `wrote ${values.out}: ${index.shards.length} shards, ${index.documents} documents, ${index.tokens} tokens (${index.dtype}, tokenizer ${index.tokenizer.name})${skipped}`,
+    );
     return 0;
   } catch (e) {
     error(`relora-pretokenize: ${(e as Error).message}`);

@@ -1,6 +1,7 @@
 // Tokenizes a document source into deterministic binary shards, written atomically.
-import { endianness } from 'node:os';
+
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DocumentSource } from '../document-source';
 import { checkIds } from '../token-store';
@@ -41,7 +42,8 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
   if (!(Number.isInteger(shardTokens) && shardTokens > 0)) {
     throw new Error(`shardTokens must be a positive integer, got ${shardTokens}`);
   }
-  if (endianness() !== 'LE') throw new Error('pretokenize writes little-endian shards and needs a little-endian machine');
+  if (endianness() !== 'LE')
+    throw new Error('pretokenize writes little-endian shards and needs a little-endian machine');
   const outDir = resolve(options.outDir);
   const existing = await occupied(outDir);
   if (existing && !overwrite) throw refuse(outDir);
@@ -64,7 +66,11 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
       if (writer === undefined) return;
       index.shards.push(writer.finish());
       writer = undefined;
-      options.onShard?.({ shards: index.shards.length, documents: index.documents, tokens: index.tokens });
+      options.onShard?.({
+        shards: index.shards.length,
+        documents: index.documents,
+        tokens: index.tokens,
+      });
     };
     for await (const doc of source) {
       if (doc.text.length === 0) continue;
@@ -77,7 +83,8 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
       if (writer.tokens >= shardTokens) close();
     }
     close();
-    if (index.documents === 0) throw new Error('pretokenize: the source yielded no documents (is it empty?)');
+    if (index.documents === 0)
+      throw new Error('pretokenize: the source yielded no documents (is it empty?)');
     await writeFile(join(temp, INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
     await moveIntoPlace(temp, outDir, overwrite);
   } catch (error) {
@@ -95,7 +102,9 @@ async function occupied(dir: string): Promise<boolean> {
 }
 
 function refuse(outDir: string): Error {
-  return new Error(`${outDir} already exists and is not empty; pass overwrite: true (CLI --overwrite) to replace it`);
+  return new Error(
+    `${outDir} already exists and is not empty; pass overwrite: true (CLI --overwrite) to replace it`,
+  );
 }
 
 /** Renames `temp` to `outDir`; an existing one is moved aside first and removed only after. */

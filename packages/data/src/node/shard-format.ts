@@ -49,13 +49,17 @@ export function shardFileNames(i: number): { file: string; documentsFile: string
 export async function readShardIndex(dir: string): Promise<ShardIndex> {
   const path = join(dir, INDEX_FILE);
   const text = await readFile(path, 'utf8').catch(() => {
-    throw new Error(`no ${INDEX_FILE} in ${dir}: expected a folder written by pretokenize (relora-pretokenize)`);
+    throw new Error(
+      `no ${INDEX_FILE} in ${dir}: expected a folder written by pretokenize (relora-pretokenize)`,
+    );
   });
   let index: ShardIndex;
   try {
     index = JSON.parse(text) as ShardIndex;
   } catch (error) {
-    throw new Error(`${path} is not valid JSON (${(error as Error).message}); the shard folder is damaged`);
+    throw new Error(
+      `${path} is not valid JSON (${(error as Error).message}); the shard folder is damaged`,
+    );
   }
   if (index.format !== SHARD_FORMAT || index.version !== SHARD_FORMAT_VERSION) {
     throw new Error(
@@ -63,7 +67,9 @@ export async function readShardIndex(dir: string): Promise<ShardIndex> {
     );
   }
   if (!Array.isArray(index.shards) || (index.dtype !== 'uint16' && index.dtype !== 'uint32')) {
-    throw new Error(`${path} lacks a shard list or a dtype (uint16 | uint32); the shard folder is damaged`);
+    throw new Error(
+      `${path} lacks a shard list or a dtype (uint16 | uint32); the shard folder is damaged`,
+    );
   }
   return index;
 }

@@ -1,11 +1,10 @@
 // Opens pretokenized shards as a TokenStore, checking them against their index first.
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TokenStore } from '../token-store';
 import { assertSameTokenizer, type Tokenizer, type TokenizerIdentity } from '../tokenizer';
 import { bytesPerToken, readShardIndex, type ShardEntry, type ShardIndex } from './shard-format';
+import { verifyShard } from './shard-verify';
 
 /** Options of {@link openShards}. */
 export interface OpenShardsOptions {
@@ -29,69 +28,12 @@ export async function openShards(dir: string, options: OpenShardsOptions): Promi
   const tokens = index.shards.reduce((sum, shard) => sum + shard.tokens, 0);
   const documents = index.shards.reduce((sum, shard) => sum + shard.documents, 0);
   if (tokens !== index.tokens || documents !== index.documents) {
-    throw new Error(`${dir}/index.json is inconsistent: its shards add up to ${tokens} tokens and ${documents} documents, its totals say ${index.tokens} and ${index.documents}`);
-  }
-  for (const shard of index.shards) await checkShard(dir, index, shard, options.verify ?? 'full');
-  return new ShardStore(dir, index);
-}
-
-async function checkShard(dir: string, index: ShardIndex, shard: ShardEntry, verify: 'full' | 'size'): Promise<void> {
-  const width = bytesPerToken(index.dtype);
-  const files: Array<[string, number, string]> = [
-    [shard.file, shard.tokens * width, shard.sha256],
-    [shard.documentsFile, shard.documents * 4, shard.documentsSha256],
-  ];
-  for (const [name, bytes] of files) {
-    const path = join(dir, name);
-    const size = await stat(path).then(
-      (info) => info.size,
-      () => {
-        throw new Error(`shard file ${path} is missing (listed in index.json)`);
-      },
+    throw new Error(
+      `${dir}/index.json is inconsistent: its shards add up to ${tokens} tokens and ${documents} documents, its totals say ${index.tokens} and ${index.documents}`,
     );
-    if (size !== bytes) {
-      throw new Error(
-        `shard file ${path} is ${size < bytes ? 'truncated' : 'too long'}: ${size} bytes, index.json says ${bytes}`,
-      );
-    }
   }
-  if (verify === 'size') return;
-  for (const [name, bytes, expected] of files) {
-    const path = join(dir, name);
-    const ids = name === shard.file ? { width, vocabSize: index.tokenizer.vocabSize } : undefined;
-    if (sha256Of(path, bytes, ids) !== expected) {
-      throw new Error(`shard file ${path} does not match its sha256 in index.json: it was altered or damaged`);
-    }
-  }
-}
-
-/** sha256 of a file read in 4 MB chunks; with `ids`, also checks every id is inside the vocabulary. */
-function sha256Of(path: string, size: number, ids?: { width: number; vocabSize: number }): string {
-  const hash = createHash('sha256');
-  const chunk = Buffer.alloc(1 << 22);
-  const fd = openSync(path, 'r');
-  try {
-    for (let position = 0; position < size; ) {
-      const got = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position);
-      if (got === 0) throw new Error(`shard file ${path} is truncated: it ends at byte ${position} of ${size}`);
-      hash.update(chunk.subarray(0, got));
-      if (ids !== undefined) checkIds(chunk, got, ids.width, ids.vocabSize, path, position / ids.width);
-      position += got;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-function checkIds(chunk: Buffer, bytes: number, width: number, vocabSize: number, path: string, first: number): void {
-  const view = width === 2 ? new Uint16Array(chunk.buffer, chunk.byteOffset, bytes >> 1) : new Uint32Array(chunk.buffer, chunk.byteOffset, bytes >> 2);
-  for (let i = 0; i < view.length; i++) {
-    const id = view[i] as number;
-    if (id >= vocabSize) {
-      throw new Error(`shard file ${path} holds token id ${id} at token ${first + i}, outside the vocabulary [0, ${vocabSize})`);
-    }
-  }
+  for (const shard of index.shards) await verifyShard(dir, index, shard, options.verify ?? 'full');
+  return new ShardStore(dir, index);
 }
 
 /** A {@link TokenStore} reading windows straight from shard files (synchronous positioned reads). */
@@ -145,7 +87,10 @@ export class ShardStore implements TokenStore {
     let done = 0;
     while (done < length) {
       const within = start + done - (this.starts[shard] as number);
-      const take = Math.min(length - done, (this.index.shards[shard] as ShardEntry).tokens - within);
+      const take = Math.min(
+        length - done,
+        (this.index.shards[shard] as ShardEntry).tokens - within,
+      );
       this.readShard(shard, within, take, out, outOffset + done);
       done += take;
       shard++;
@@ -156,13 +101,20 @@ export class ShardStore implements TokenStore {
     for (const fd of this.fds.splice(0)) closeSync(fd);
   }
 
-  private readShard(shard: number, within: number, count: number, out: Int32Array, at: number): void {
+  private readShard(
+    shard: number,
+    within: number,
+    count: number,
+    out: Int32Array,
+    at: number,
+  ): void {
     const bytes = count * this.width;
     if (this.scratch.length < bytes) this.scratch = Buffer.alloc(bytes);
     const fd = this.fds[shard];
     if (fd === undefined) throw new Error(`shard store ${this.dir} is closed`);
     const got = readSync(fd, this.scratch, 0, bytes, within * this.width);
-    if (got !== bytes) throw new Error(`shard file ${this.index.shards[shard]?.file} in ${this.dir} is truncated`);
+    if (got !== bytes)
+      throw new Error(`shard file ${this.index.shards[shard]?.file} in ${this.dir} is truncated`);
     const ids =
       this.width === 2
         ? new Uint16Array(this.scratch.buffer, this.scratch.byteOffset, count)

@@ -31,7 +31,8 @@ export class ShardWriter {
 
   /** Appends one document's ids followed by `eosId`. */
   append(ids: ArrayLike<number>, eosId: number): void {
-    if (this.tokens >= 2 ** 32) throw new Error('a shard cannot hold 2^32 tokens or more; lower shardTokens');
+    if (this.tokens >= 2 ** 32)
+      throw new Error('a shard cannot hold 2^32 tokens or more; lower shardTokens');
     if (this.docsFilled === this.docChunk.length) this.flushDocs();
     this.docChunk[this.docsFilled++] = this.tokens;
     this.documents++;

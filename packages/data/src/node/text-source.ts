@@ -17,9 +17,15 @@ export interface TextSourceOptions {
 export const TEXT_SOURCE_DEFAULTS = { split: 'file', extensions: ['.txt', '.txt.gz'] } as const;
 
 /** Documents of a text file or of every text file in a folder (sorted by path), read as streams. */
-export async function* textDocuments(path: string, options: TextSourceOptions = {}): AsyncGenerator<SourceDocument> {
+export async function* textDocuments(
+  path: string,
+  options: TextSourceOptions = {},
+): AsyncGenerator<SourceDocument> {
   const split = options.split ?? TEXT_SOURCE_DEFAULTS.split;
-  const files = await listInputFiles(path, options.extensions ?? [...TEXT_SOURCE_DEFAULTS.extensions]);
+  const files = await listInputFiles(
+    path,
+    options.extensions ?? [...TEXT_SOURCE_DEFAULTS.extensions],
+  );
   for (const file of files) {
     let lines: string[] = [];
     let first = 1;

@@ -1,0 +1,60 @@
+// Smoke test: the CLI runs `--quick` on the tiniest preset, one child per mode, and writes valid JSON.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateResults } from './results-schema';
+
+// Runs this source through tsx; the @relora/* packages load from their built dist.
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const runCli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: appDir,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+
+describe('relora-bench CLI', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'relora-bench-'));
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('runs --quick on the tiny preset and writes results that pass their own checks', () => {
+    const args = ['--quick', '--presets', 'tiny', '--steps', '2', '--warmup-steps', '1'];
+    const run = runCli([...args, '--restart-repeats', '2', '--out-dir', outDir]);
+    expect(run.stderr).not.toMatch(/FAILED|Error/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^case .* checks$/m);
+
+    const results = validateResults(
+      JSON.parse(readFileSync(join(outDir, 'bench-results.json'), 'utf8')),
+    );
+    expect(results.cases.map((c) => c.id)).toEqual([
+      'tiny/full',
+      'tiny/lora-r16',
+      'tiny/relora-r16',
+    ]);
+    expect(results.summary).toMatchObject({ cases: 3, failedCases: 0, checksFailed: 0 });
+    expect(results.environment.cpuCount).toBeGreaterThan(0);
+    for (const c of results.cases) {
+      expect(c.measured?.timing.stepMs.n).toBe(2);
+      expect(c.measured?.params).toEqual(c.analytical.params);
+      expect(Number.isFinite(c.measured?.loss.last)).toBe(true);
+      expect(c.derived?.tokensPerStep).toBe(4 * 128);
+    }
+    const relora = results.cases[2]!;
+    expect(relora.measured?.timing.mergeMs?.n).toBe(2);
+    expect(relora.measured?.reset?.zeroed).toBeGreaterThan(0);
+    expect(relora.derived?.amortizedStepMs).not.toBeNull();
+    for (const file of ['bench-memory.svg', 'bench-throughput.svg', 'bench-report.html']) {
+      expect(existsSync(join(outDir, file))).toBe(true);
+    }
+  });
+
+  it('rejects a bad option with exit code 2 and says what was expected', () => {
+    const run = runCli(['--modes', 'full,dense']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--modes.*expected modes among full, lora, relora, got 'dense'/);
+  });
+});

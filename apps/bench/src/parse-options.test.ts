@@ -1,0 +1,41 @@
+// Option precedence (defaults < --quick < flags) and value validation.
+import { describe, expect, it } from 'vitest';
+import { BENCH_DEFAULTS, GPU_PRESETS, QUICK } from './options';
+import { intList, modeList, positiveInt, resolveOptions } from './parse-options';
+
+describe('resolveOptions', () => {
+  it('uses the defaults, then --quick, then flags', () => {
+    expect(resolveOptions({})).toEqual(BENCH_DEFAULTS);
+    const quick = resolveOptions({ quick: true });
+    expect(quick.presets).toEqual(QUICK.presets);
+    expect(quick.seqLen).toBe(QUICK.seqLen);
+    const flagged = resolveOptions({
+      quick: true,
+      presets: ['tiny'],
+      steps: 3,
+      backend: undefined,
+    });
+    expect(flagged.presets).toEqual(['tiny']);
+    expect(flagged.steps).toBe(3);
+    expect(flagged.vocabSize).toBe(QUICK.vocabSize);
+  });
+
+  it('adds the larger presets to the default matrix on tensorflow-gpu only', () => {
+    expect(resolveOptions({ backend: 'tensorflow-gpu' }).presets).toEqual([
+      ...BENCH_DEFAULTS.presets,
+      ...GPU_PRESETS,
+    ]);
+    expect(resolveOptions({ backend: 'tensorflow-gpu', presets: ['9m'] }).presets).toEqual(['9m']);
+    expect(resolveOptions({ backend: 'wasm' }).presets).toEqual(BENCH_DEFAULTS.presets);
+  });
+});
+
+describe('value parsers', () => {
+  it('accept good values and name what a bad one should be', () => {
+    expect(intList('8, 32')).toEqual([8, 32]);
+    expect(modeList('relora,full')).toEqual(['relora', 'full']);
+    expect(() => positiveInt('0')).toThrow("expected a positive integer, got '0'");
+    expect(() => intList('8,')).toThrow(/comma-separated list/);
+    expect(() => modeList('dense')).toThrow(/among full, lora, relora/);
+  });
+});

@@ -1,0 +1,92 @@
+// Reads a checkpoint directory back: its model config, its training state, and a resume of a trainer from it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SerializedAdamWMeta } from '@relora/optim';
+import { decodeSafetensors, fromHfConfig, type LlamaConfig, type LlamaModel, loadStateDict, type SafetensorsFile } from '@relora/llama';
+import type { Trainer } from '../trainer';
+import { restoreTrainer } from '../trainer-state';
+import type { TrainingState } from '../training-state';
+import { CHECKPOINT_FILES } from './checkpoint-writer';
+
+function readFile(dir: string, name: string): Buffer {
+  const path = join(dir, name);
+  if (!existsSync(path)) throw new Error(`${dir}: not a checkpoint (no ${name})`);
+  return readFileSync(path);
+}
+
+function readSafetensors(dir: string, name: string): SafetensorsFile {
+  try {
+    // A copy: decoded views must be 4-byte aligned for Float32Array reads.
+    return decodeSafetensors(new Uint8Array(readFile(dir, name)));
+  } catch (error) {
+    throw new Error(`${join(dir, name)}: ${(error as Error).message}`);
+  }
+}
+
+function parseJson<T>(dir: string, name: string): T {
+  try {
+    return JSON.parse(readFile(dir, name).toString('utf8')) as T;
+  } catch (error) {
+    throw new Error(`${join(dir, name)}: ${(error as Error).message}`);
+  }
+}
+
+/** The model config of a checkpoint (or any Hugging Face Llama directory with a config.json). */
+export function readCheckpointConfig(dir: string): LlamaConfig {
+  try {
+    return fromHfConfig(parseJson(dir, CHECKPOINT_FILES.config));
+  } catch (error) {
+    throw new Error(`${join(dir, CHECKPOINT_FILES.config)}: ${(error as Error).message.replace(/^.*?config\.json: /, '')}`);
+  }
+}
+
+/** training_state.json of a checkpoint. */
+export function readTrainingState(dir: string): TrainingState {
+  const state = parseJson<TrainingState>(dir, CHECKPOINT_FILES.state);
+  if (state?.version !== 1 || typeof state.updateStep !== 'number') {
+    throw new Error(`${join(dir, CHECKPOINT_FILES.state)}: not a relora-ts training state`);
+  }
+  return state;
+}
+
+/** Loads model.safetensors (merged weights, HF layout) of `dir` into `model`; for warm starts. */
+export function loadCheckpointWeights(model: LlamaModel, dir: string): void {
+  const file = readSafetensors(dir, CHECKPOINT_FILES.model);
+  try {
+    loadStateDict(model, file);
+  } catch (error) {
+    throw new Error(`${join(dir, CHECKPOINT_FILES.model)}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Continues `trainer` (built with the run's model config and options) from checkpoint `dir`:
+ * weights, optimizer, schedule position, restart counts, data cursor and random state, so the
+ * following losses equal those of the uninterrupted run on the same backend.
+ */
+export function resumeFromCheckpoint(trainer: Trainer, dir: string): TrainingState {
+  const state = readTrainingState(dir);
+  const optimizerFile = readSafetensors(dir, CHECKPOINT_FILES.optimizer);
+  const meta = JSON.parse(optimizerFile.metadata.relora_adamw ?? 'null') as SerializedAdamWMeta;
+  const tensors: Record<string, Float32Array> = {};
+  for (const [key, t] of optimizerFile.tensors) {
+    tensors[key] = new Float32Array(t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength));
+  }
+  const weightsName = state.phase === 'lora' ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
+  restoreTrainer(
+    trainer,
+    {
+      state,
+      optimizer: { meta, tensors },
+      loadWeights: (model) => {
+        try {
+          loadStateDict(model as unknown as LlamaModel, readSafetensors(dir, weightsName));
+        } catch (error) {
+          throw new Error(`${join(dir, weightsName)}: ${(error as Error).message}`);
+        }
+      },
+    },
+    dir,
+  );
+  return state;
+}
