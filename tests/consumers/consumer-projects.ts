@@ -12,6 +12,8 @@ export const PROJECT_KINDS: ProjectKind[] = ['esm', 'cjs', 'ts-bundler', 'ts-nod
 /** Registry packages every consumer project installs next to the tarballs. */
 export const REGISTRY_DEPENDENCIES: Record<string, string> = {
   '@tensorflow/tfjs-core': '4.22.0',
+  // What users who want every op and gradient without @relora/backend install.
+  '@tensorflow/tfjs': '4.22.0',
   typescript: '5.9.3',
   '@types/node': '^20.19.43',
 };
@@ -22,6 +24,24 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** npm settings a consumer's npm may keep: where the registry is and how to reach it. */
+const NPM_NETWORK = /^npm_config_(cache|cafile|registry|userconfig|globalconfig|noproxy|proxy|https_proxy|strict_ssl)$/i;
+
+/**
+ * The environment as a user's shell would have it: without the workspace's NODE_PATH (pnpm's bin
+ * shims point it at the workspace's hoisted packages, which CommonJS `require` would then find),
+ * NODE_OPTIONS, or the npm/vitest variables of the process running this suite.
+ */
+function consumerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { CI: 'true' };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'NODE_PATH' || key === 'NODE_OPTIONS' || /^(VITEST|TSX|PNPM)/i.test(key)) continue;
+    if (/^npm_/i.test(key) && !NPM_NETWORK.test(key)) continue;
+    env[key] = value;
+  }
+  return env;
 }
 
 /** Runs a command without a shell; never throws, reports the exit code (124 on timeout). */
@@ -35,7 +55,7 @@ export function run(
     execFile(
       command,
       args,
-      { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, CI: 'true' } },
+      { cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: consumerEnv() },
       (error, stdout, stderr) => {
         const code = error
           ? error.killed

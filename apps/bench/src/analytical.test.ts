@@ -1,6 +1,6 @@
 // Analytical counts against hand counts of a tiny model and the paper's trainable shares.
 import { describe, expect, it } from 'vitest';
-import { countBytes, countParameters } from './analytical';
+import { countBytes, countParameters, sequenceBufferBytes } from './analytical';
 import { flopsPerToken } from './flops';
 import type { ModelShape } from './model-shape';
 
@@ -72,6 +72,12 @@ describe('countBytes', () => {
       gradients: 1392,
       optimizer: 2784,
     });
+  });
+});
+
+describe('sequenceBufferBytes', () => {
+  it('is the [T, T] mask plus four [T, headDim] rotary tables', () => {
+    expect(sequenceBufferBytes(tiny, 3)).toBe(4 * (3 * 3 + 4 * 3 * 2)); // headDim 4 / 2 = 2
   });
 });
 

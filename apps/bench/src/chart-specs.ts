@@ -10,7 +10,7 @@ const LEGEND_BELOW = { legend: { orient: 'bottom', labelLimit: 400 } };
 export function memorySpec(results: BenchResults): Spec {
   const values = results.cases.flatMap((r) => {
     if (!r.measured) return [];
-    const { bytes, bufferBytes } = r.analytical;
+    const { bytes } = r.analytical;
     const { residentBytes, activationBytes } = r.measured.memory;
     const parts: Array<[string, number]> = [
       ['1 weights', bytes.weights],

@@ -6,7 +6,7 @@ import { deriveFigures } from './derive';
 import { TINY, tinyMeasurement } from './test-fixtures';
 
 const params = countParameters(TINY, 'relora', { rank: 2 });
-const analytical = { params, bytes: countBytes(params) };
+const analytical = { params, bytes: countBytes(params), bufferBytes: 0 };
 const tolerance = { relative: 0.01, bytes: 100 };
 
 describe('checkCase', () => {

@@ -32,8 +32,8 @@ describe('relora-bench CLI', () => {
     );
     expect(results.cases.map((c) => c.id)).toEqual([
       'tiny/full',
-      'tiny/lora-r16',
-      'tiny/relora-r16',
+      'tiny/lora-r32',
+      'tiny/relora-r32',
     ]);
     expect(results.summary).toMatchObject({ cases: 3, failedCases: 0, checksFailed: 0 });
     expect(results.environment.cpuCount).toBeGreaterThan(0);
@@ -41,7 +41,7 @@ describe('relora-bench CLI', () => {
       expect(c.measured?.timing.stepMs.n).toBe(2);
       expect(c.measured?.params).toEqual(c.analytical.params);
       expect(Number.isFinite(c.measured?.loss.last)).toBe(true);
-      expect(c.derived?.tokensPerStep).toBe(4 * 128);
+      expect(c.derived?.tokensPerStep).toBe(8 * 64);
     }
     const relora = results.cases[2]!;
     expect(relora.measured?.timing.mergeMs?.n).toBe(2);

@@ -66,8 +66,8 @@ export const BENCH_DEFAULTS: BenchOptions = {
   reloraEvery: 5000, // the paper's restart period for 250M..1.3B
   resetMode: 'magnitude',
   resetRatio: 0.99,
-  tolerance: 0.01,
-  toleranceBytes: 256 * 1024,
+  tolerance: 0.001,
+  toleranceBytes: 64 * 1024,
   seed: 0,
   caseTimeoutSec: 1800,
   outDir: 'runs/bench',
@@ -79,9 +79,10 @@ export const GPU_PRESETS = ['60m', '130m', '250m', '350m'];
 /** `--quick`: the tiniest presets at relora-pretrain's demo settings, a few minutes on two CPU cores. */
 export const QUICK: Partial<BenchOptions> = {
   presets: ['tiny', 'demo'], // `demo` is relora-pretrain's default model
-  ranks: [16],
-  batchSize: 4, // relora-pretrain's defaults: batch 4, 128 tokens, byte tokenizer
-  seqLen: 128,
+  // relora-pretrain's demo run: rank 32, batch 8, 64 tokens, byte tokenizer.
+  ranks: [32],
+  batchSize: 8,
+  seqLen: 64,
   vocabSize: 258,
   warmupSteps: 2,
   steps: 10,

@@ -69,6 +69,7 @@ export function tinyCase(derived: CaseResult['derived']): CaseResult {
     analytical: {
       params,
       bytes: countBytes(params),
+      bufferBytes: 0,
       flopsPerToken: flopsPerToken(TINY, 'relora', 3, { rank: 2 }),
     },
     measured: tinyMeasurement(),

@@ -39,7 +39,7 @@ export const cliOptions: readonly CliOption[] = [
   // training
   opt('mode', 'choice', 'relora', 'what trains: full-rank, plain LoRA, or ReLoRA', ['full', 'lora', 'relora']),
   opt('usePeft', 'bool', null, 'reference switch: true = LoRA (ReLoRA when --relora is set), false = full-rank; overrides --mode'),
-  opt('numTrainingSteps', 'int', 600, 'update steps, warm start included'),
+  opt('numTrainingSteps', 'int', 400, 'update steps, warm start included'),
   opt('maxTrainTokens', 'tokens', null, 'training tokens (e.g. 2M, 1B); overrides --num-training-steps'),
   opt('batchSize', 'int', 8, 'sequences per micro-batch'),
   opt('totalBatchSize', 'int', null, 'sequences per update step (gradient accumulation = total / batch); default: batch size'),
@@ -55,10 +55,10 @@ export const cliOptions: readonly CliOption[] = [
   opt('restartWarmupSteps', 'int', 10, 'LR warmup steps after each restart'),
   opt('minLrRatio', 'float', 0.1, 'LR floor as a fraction of the peak'),
   opt('adjustStep', 'int', 0, 'shift of the restart cosine, to sync restarts with a warmed-up model'),
-  opt('warmStartSteps', 'int', 200, 'full-rank update steps before switching to LoRA/ReLoRA; 0 for none'),
+  opt('warmStartSteps', 'int', 100, 'full-rank update steps before switching to LoRA/ReLoRA; 0 for none'),
   opt('warmStartLr', 'float', 2e-3, 'peak learning rate of the full-rank warm start'),
   // LoRA and restarts
-  opt('relora', 'int', 100, 'merge-and-reinit period in update steps (ReLoRA restarts)'),
+  opt('relora', 'int', 75, 'merge-and-reinit period in update steps (ReLoRA restarts)'),
   opt('loraR', 'int', 32, 'LoRA rank'),
   opt('loraAlpha', 'float', 32, 'LoRA alpha (scaling = alpha / r)'),
   opt('loraDropout', 'float', 0.1, 'dropout on the LoRA branch input'),
@@ -68,8 +68,8 @@ export const cliOptions: readonly CliOption[] = [
   opt('optimizerMagnitudePruning', 'float', 0, 'instead: magnitude-prune this fraction of the LoRA Adam moments'),
   // evaluation, checkpoints, output
   opt('evalEvery', 'int', 50, 'evaluate every N update steps; 0 disables'),
-  opt('evalTokens', 'int', 32768, 'validation tokens per evaluation'),
-  opt('saveEvery', 'int', 200, 'checkpoint every N update steps (and always at the end)'),
+  opt('evalTokens', 'int', 8192, 'validation tokens per evaluation'),
+  opt('saveEvery', 'int', 100, 'checkpoint every N update steps (and always at the end)'),
   opt('keepCheckpoints', 'int', null, 'keep only the newest N checkpoints; default: all'),
   opt('saveDir', 'string', null, 'run directory; default runs/<timestamp>'),
   opt('resumeFrom', 'string', null, 'checkpoint directory to resume from (model, optimizer, schedule, data cursor)'),

@@ -31,8 +31,10 @@ function parseTokens(text: string): number | undefined {
  * errors (`--lr`, `config.yaml: lr`). `null` clears an option that has a null default.
  */
 export function parseOptionValue(option: CliOption, raw: unknown, where: string): OptionValue {
-  if (raw === null || raw === undefined) {
-    if (option.default === null) return null;
+  // Options that may be unset take null (JSON/YAML) or the words null/none (flags); --relora none disables restarts.
+  const nullable = option.default === null || option.key === 'relora';
+  if (raw === null || raw === undefined || (nullable && /^(null|none)$/i.test(String(raw)))) {
+    if (nullable) return null;
     throw new UsageError(`${where}: a value is required`);
   }
   const text = String(raw);

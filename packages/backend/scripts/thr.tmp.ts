@@ -43,8 +43,7 @@ await tf.setBackend('wasm');
 console.log('threads', wasmPkg.getThreadsCount());
 const mod = (tf.backend() as any).wasm;
 console.log('direct', mod.tfjs.getThreadsCount());
-mod.tfjs.initWithThreadsCount(threads);
-console.log('after re-init', mod.tfjs.getThreadsCount());
+
 const x = tf.randomNormal([1024, 128]); const w = tf.randomNormal([128, 352]);
 for (let r = 0; r < 3; r++) tf.matMul(x, w).dispose();
 let best = 1e9;

@@ -12,6 +12,17 @@ export interface AttentionSlots {
   o: Linear;
 }
 
+/**
+ * Keys and values of earlier positions, for incremental decoding. `selfAttention` prepends them
+ * and replaces them with the extended ones (kept; the owner disposes them).
+ */
+export interface KeyValueCache {
+  /** Rotated keys [B, H, dh, S], already transposed for the score matmul. */
+  keys?: tf.Tensor4D;
+  /** Values [B, H, S, dh]. */
+  values?: tf.Tensor4D;
+}
+
 /** Sizes of one attention call. */
 export interface AttentionShape {
   batch: number;
@@ -23,7 +34,8 @@ export interface AttentionShape {
 /**
  * x [B*T, d] -> [B*T, d]. Rows stay flat for the projections (plain 2D matmuls); only scores use
  * batched matmuls over [B, H, T, dh]. Keys are transposed straight to [B, H, dh, T] so neither
- * batched matmul needs a transpose flag (slow on wasm).
+ * batched matmul needs a transpose flag (slow on wasm). With `cache`, the S cached positions come
+ * first: `tables` then cover positions S..S+T-1 and the mask is [T, S+T].
  */
 export function selfAttention(
   x: tf.Tensor2D,
@@ -31,6 +43,7 @@ export function selfAttention(
   shape: AttentionShape,
   tables: SequenceTables,
   options?: ApplyOptions,
+  cache?: KeyValueCache,
 ): tf.Tensor2D {
   const { batch, seqLen, numHeads, headDim } = shape;
   return tf.tidy(() => {
@@ -40,9 +53,20 @@ export function selfAttention(
     const q = applyRotary(split(slots.q.apply(x, options)), tables.query);
     const k = applyRotary(split(slots.k.apply(x, options)), tables.key);
     const v = split(slots.v.apply(x, options));
-    const scores = tf.matMul(tf.transpose(q, [0, 2, 1, 3]), tf.transpose(k, [0, 2, 3, 1]));
+    let keys = tf.transpose(k, [0, 2, 3, 1]);
+    let values = tf.transpose(v, [0, 2, 1, 3]);
+    if (cache) {
+      if (cache.keys && cache.values) {
+        keys = tf.concat([cache.keys, keys], 3);
+        values = tf.concat([cache.values, values], 2);
+      }
+      tf.dispose([cache.keys, cache.values]);
+      cache.keys = tf.keep(keys);
+      cache.values = tf.keep(values);
+    }
+    const scores = tf.matMul(tf.transpose(q, [0, 2, 1, 3]), keys);
     const probs = tf.softmax(tf.add(scores, tables.mask));
-    const context = tf.matMul(probs, tf.transpose(v, [0, 2, 1, 3]));
+    const context = tf.matMul(probs, values);
     const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [
       batch * seqLen,
       numHeads * headDim,

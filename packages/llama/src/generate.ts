@@ -1,4 +1,9 @@
-// Autoregressive sampling options and defaults for LlamaModel.generate.
+// Autoregressive decoding for LlamaModel.generate: options, and the loop over a key/value cache.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KeyValueCache } from './attention';
+import type { LlamaConfig } from './config';
+import { checkPromptIds } from './input-checks';
+import { mulberry32, sampleToken } from './sampling';
 
 /** Options of `LlamaModel.generate`. */
 export interface GenerateOptions {
@@ -36,4 +41,46 @@ export function resolveGenerateOptions(
     throw new Error(`generate: topK must be a non-negative integer, got ${resolved.topK}`);
   }
   return resolved;
+}
+
+/** Per-layer caches and the position the fed tokens start at. */
+export interface DecodeState {
+  caches: KeyValueCache[];
+  offset: number;
+}
+
+/**
+ * Samples up to `maxNewTokens` tokens after `promptIds`. `lastLogits(fresh, state)` runs the model
+ * on the tokens not yet seen and returns the last position's logits [1, V]. Once the sequence
+ * outgrows maxSeqLen every position shifts, so from then on each step recomputes the last
+ * maxSeqLen tokens without a cache (state undefined).
+ */
+export async function decodeTokens(
+  promptIds: number[],
+  options: GenerateOptions,
+  config: LlamaConfig,
+  lastLogits: (fresh: number[], state: DecodeState | undefined) => tf.Tensor,
+): Promise<number[]> {
+  const resolved = resolveGenerateOptions(options);
+  checkPromptIds('generate', promptIds, config.vocabSize);
+  const random = mulberry32(resolved.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const tokens = [...promptIds];
+  const caches: KeyValueCache[] = Array.from({ length: config.numLayers }, () => ({}));
+  let cached = 0;
+  try {
+    for (let step = 0; step < resolved.maxNewTokens; step++) {
+      const incremental = tokens.length <= config.maxSeqLen;
+      const fresh = incremental ? tokens.slice(cached) : tokens.slice(-config.maxSeqLen);
+      const last = lastLogits(fresh, incremental ? { caches, offset: cached } : undefined);
+      if (incremental) cached = tokens.length;
+      const logits = await last.data();
+      last.dispose();
+      const next = sampleToken(logits, resolved, random);
+      tokens.push(next);
+      if (next === resolved.eosId) break;
+    }
+  } finally {
+    for (const c of caches) tf.dispose([c.keys, c.values]);
+  }
+  return tokens;
 }

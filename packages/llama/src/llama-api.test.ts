@@ -132,6 +132,24 @@ describe('LlamaModel API', () => {
     model.dispose();
   });
 
+  it('decodes with its key/value cache exactly as full recomputation, past maxSeqLen too', async () => {
+    const model = createLlama(config, { seed: 9 });
+    const expected = [7, 3, 11];
+    while (expected.length < 3 + 14) {
+      const window = expected.slice(-config.maxSeqLen);
+      const logits = tf.tidy(() => {
+        const all = model.forward(tf.tensor2d([window], undefined, 'int32'));
+        return tf.slice(all, [0, window.length - 1, 0], [1, 1, V]).dataSync();
+      });
+      expected.push(logits.indexOf(Math.max(...logits)));
+    }
+    const before = tf.memory().numTensors;
+    const got = await model.generate([7, 3, 11], { maxNewTokens: 14, temperature: 0 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(got).toEqual(expected);
+    model.dispose();
+  });
+
   it('skips ignored targets in the loss', () => {
     const model = createLlama(config, { seed: 4 });
     const ids = tf.tensor2d([[1, 2, 3, 4]], undefined, 'int32');

@@ -25,7 +25,7 @@ export interface LlamaModel extends LinearHost {
   forward(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor3D;
   /** Mean next-token cross-entropy (nats) of logits(inputIds) [B, T, V] against targets [B, T] int32. */
   loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options?: LossOptions): tf.Scalar;
-  /** Continues a prompt (token ids) by sampling; resolves to prompt + new tokens. */
+  /** Continues a prompt (token ids) by sampling, with a key/value cache; resolves to prompt + new tokens. */
   generate(promptIds: number[], options?: GenerateOptions): Promise<number[]>;
   /** The layer in slot `name` (a module name as in {@link LinearHost.namedLinears}); throws if there is none. */
   getLinear(name: string): Linear;

@@ -4,15 +4,15 @@ import { selfAttention } from './attention';
 import { headDim, type LlamaConfig, type LlamaConfigInput, resolveLlamaConfig } from './config';
 import { crossEntropy } from './cross-entropy';
 import { denseLinear } from './dense-linear';
-import { type GenerateOptions, resolveGenerateOptions } from './generate';
+import { type DecodeState, decodeTokens, type GenerateOptions } from './generate';
+import { checkTokenIds } from './input-checks';
 import type { ApplyOptions, DenseLinear, Linear } from './linear-types';
 import type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model-types';
 import { swiGluMlp } from './mlp';
 import { llamaParameterLayout } from './parameter-layout';
 import { rmsNorm } from './rms-norm';
-import { mulberry32, sampleToken } from './sampling';
 import { normalInit } from './seeded-init';
-import { SequenceCache } from './sequence-cache';
+import { SequenceCache, type SequenceTables } from './sequence-cache';
 
 class Llama implements LlamaModel {
   /** Embeddings and norms by HF name; projections live in `slots`. */
@@ -41,7 +41,7 @@ class Llama implements LlamaModel {
   }
 
   forward(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor3D {
-    const [batch, seqLen] = this.checkIds('forward', 'inputIds', inputIds);
+    const [batch, seqLen] = checkTokenIds('forward', 'inputIds', inputIds, this.config.maxSeqLen);
     return tf.tidy(() => {
       const logits = this.head(this.hidden(inputIds, options), options);
       return tf.reshape(logits, [batch, seqLen, this.config.vocabSize]) as tf.Tensor3D;
@@ -49,7 +49,7 @@ class Llama implements LlamaModel {
   }
 
   loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options: LossOptions = {}): tf.Scalar {
-    this.checkIds('loss', 'inputIds', inputIds);
+    checkTokenIds('loss', 'inputIds', inputIds, this.config.maxSeqLen);
     if (
       targets.rank !== 2 ||
       targets.dtype !== 'int32' ||
@@ -69,31 +69,14 @@ class Llama implements LlamaModel {
     });
   }
 
-  async generate(promptIds: number[], options: GenerateOptions = {}): Promise<number[]> {
-    const resolved = resolveGenerateOptions(options);
-    const { vocabSize, maxSeqLen } = this.config;
-    if (promptIds.length === 0) throw new Error('generate: promptIds must hold at least one token');
-    for (const id of promptIds) {
-      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) {
-        throw new Error(`generate: token id ${id} is outside [0, ${vocabSize})`);
-      }
-    }
-    const random = mulberry32(resolved.seed ?? Math.floor(Math.random() * 2 ** 32));
-    const tokens = [...promptIds];
-    for (let step = 0; step < resolved.maxNewTokens; step++) {
-      // No KV cache: the window of the last maxSeqLen tokens is recomputed each step.
-      const window = tokens.slice(-maxSeqLen);
-      const last = tf.tidy(() => {
-        const hidden = this.hidden(tf.tensor2d([window], [1, window.length], 'int32'));
-        return this.head(tf.slice(hidden, [window.length - 1, 0], [1, -1]));
-      });
-      const logits = await last.data();
-      last.dispose();
-      const next = sampleToken(logits, resolved, random);
-      tokens.push(next);
-      if (next === resolved.eosId) break;
-    }
-    return tokens;
+  generate(promptIds: number[], options: GenerateOptions = {}): Promise<number[]> {
+    return decodeTokens(promptIds, options, this.config, (fresh, decode) =>
+      tf.tidy(() => {
+        const ids = tf.tensor2d([fresh], [1, fresh.length], 'int32');
+        const hidden = this.hidden(ids, undefined, decode);
+        return this.head(tf.slice(hidden, [fresh.length - 1, 0], [1, -1]));
+      }),
+    );
   }
 
   namedLinears(): Array<[string, DenseLinear]> {
@@ -149,10 +132,10 @@ class Llama implements LlamaModel {
   }
 
   /** Final-normed hidden states [B*T, d]. */
-  private hidden(inputIds: tf.Tensor2D, options?: ApplyOptions): tf.Tensor2D {
+  private hidden(inputIds: tf.Tensor2D, options?: ApplyOptions, decode?: DecodeState): tf.Tensor2D {
     const [batch, seqLen] = inputIds.shape;
     const { numHeads, rmsNormEps: eps } = this.config;
-    const tables = this.cache.get(seqLen);
+    const tables = decode ? this.decodeTables(decode.offset, seqLen) : this.cache.get(seqLen);
     const shape = { batch, seqLen, numHeads, headDim: headDim(this.config) };
     let h = tf.gather(
       this.ownVariable('model.embed_tokens.weight'),
@@ -169,7 +152,17 @@ class Llama implements LlamaModel {
         v: slot('self_attn.v_proj'),
         o: slot('self_attn.o_proj'),
       };
-      h = tf.add(h, selfAttention(norm(h, 'input_layernorm'), attention, shape, tables, options));
+      h = tf.add(
+        h,
+        selfAttention(
+          norm(h, 'input_layernorm'),
+          attention,
+          shape,
+          tables,
+          options,
+          decode?.caches[i],
+        ),
+      );
       const mlp = {
         gate: slot('mlp.gate_proj'),
         up: slot('mlp.up_proj'),
@@ -178,6 +171,17 @@ class Llama implements LlamaModel {
       h = tf.add(h, swiGluMlp(norm(h, 'post_attention_layernorm'), mlp, options));
     }
     return rmsNorm(h, this.ownVariable('model.norm.weight'), eps) as tf.Tensor2D;
+  }
+
+  /** Tables for positions offset..offset+T-1 attending to 0..offset+T-1, cut from the full-length ones. */
+  private decodeTables(offset: number, seqLen: number): SequenceTables {
+    const full = this.cache.get(this.config.maxSeqLen);
+    const rows = <T extends tf.Tensor3D>(t: T) => tf.slice(t, [offset, 0, 0], [seqLen, -1, -1]);
+    return {
+      mask: tf.slice(full.mask, [offset, 0], [seqLen, offset + seqLen]),
+      query: { cos: rows(full.query.cos), sinSigned: rows(full.query.sinSigned) },
+      key: { cos: rows(full.key.cos), sinSigned: rows(full.key.sinSigned) },
+    };
   }
 
   /** h [N, d] -> logits [N, V]. */
@@ -197,21 +201,6 @@ class Llama implements LlamaModel {
     const v = this.own.get(name);
     if (!v) throw new Error(`internal: no parameter '${name}'`);
     return v;
-  }
-
-  private checkIds(who: string, what: string, ids: tf.Tensor): [number, number] {
-    const [batch, seqLen] = ids.shape;
-    if (ids.rank !== 2 || ids.dtype !== 'int32' || batch === undefined || seqLen === undefined) {
-      throw new Error(
-        `${who}: ${what} must be an int32 tensor [batch, seq], got ${ids.dtype} [${ids.shape.join(', ')}]`,
-      );
-    }
-    if (batch < 1 || seqLen < 1 || seqLen > this.config.maxSeqLen) {
-      throw new Error(
-        `${who}: ${what} [${batch}, ${seqLen}] needs batch >= 1 and 1 <= seq <= maxSeqLen (${this.config.maxSeqLen})`,
-      );
-    }
-    return [batch, seqLen];
   }
 }
 

@@ -1,0 +1,121 @@
+// Everything a run needs, built and checked before anything is written: backend, tokenizer, data, model, checkpoints.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BackendInfo, initBackend } from '@relora/backend';
+import type { DataLoaders, Tokenizer } from '@relora/data';
+import { openDataLoaders, resolveTokenizer, type SourceSpec } from '@relora/data/node';
+import { createLlama, fromHfConfig, type LlamaConfig, type LlamaModel, llamaPreset, LLAMA_PRESETS, type LlamaPresetName, toHfConfig } from '@relora/llama';
+import { checkResumable, resolveTrainerOptions, type TrainerOptions, type TrainingState } from '@relora/trainer';
+import { listCheckpoints, readCheckpointConfig, readTrainingState } from '@relora/trainer/node';
+import { UsageError } from './parse-value';
+import type { ResolvedConfig } from './resolve-config';
+
+/** A run ready to start. */
+export interface PreparedRun {
+  backend: BackendInfo;
+  tokenizer: Tokenizer;
+  loaders: DataLoaders;
+  modelConfig: LlamaConfig;
+  trainer: TrainerOptions;
+  /** Checkpoint to resume from (its training state checked against this run). */
+  resumeFrom?: string;
+  /** Warmed-up checkpoint to start LoRA from, and its update step. */
+  warmedUp?: { dir: string; step: number };
+  createModel(): LlamaModel;
+}
+
+async function guard<T>(flag: string, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${flag}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function sourceOf(dataset: string, textField: string): SourceSpec | { kind: 'shards'; dir: string } {
+  if (dataset === 'brown') return { kind: 'brown' };
+  if (!existsSync(dataset)) throw new Error(`${dataset} does not exist (expected 'brown', a .txt file, a directory or a .jsonl file)`);
+  if (statSync(dataset).isDirectory() && existsSync(join(dataset, 'index.json'))) return { kind: 'shards', dir: dataset };
+  if (/\.jsonl$/i.test(dataset)) return { kind: 'jsonl', path: dataset, textField };
+  return { kind: 'text', path: dataset };
+}
+
+function modelConfigOf(spec: string, tokenizer: Tokenizer, maxLength: number): LlamaConfig {
+  let config: LlamaConfig;
+  if (Object.hasOwn(LLAMA_PRESETS, spec)) {
+    const preset = LLAMA_PRESETS[spec as LlamaPresetName];
+    config = llamaPreset(spec as LlamaPresetName, { vocabSize: tokenizer.vocabSize, maxSeqLen: Math.max(preset.maxSeqLen, maxLength) });
+  } else if (existsSync(spec)) {
+    const file = statSync(spec).isDirectory() ? join(spec, 'config.json') : spec;
+    config = fromHfConfig(JSON.parse(readFileSync(file, 'utf8')));
+  } else {
+    throw new Error(`'${spec}' is neither a preset (${Object.keys(LLAMA_PRESETS).join(', ')}) nor a config.json file`);
+  }
+  if (config.vocabSize < tokenizer.vocabSize) {
+    throw new Error(`vocab_size ${config.vocabSize} is smaller than the tokenizer's ${tokenizer.vocabSize}`);
+  }
+  if (config.maxSeqLen < maxLength) throw new Error(`max_position_embeddings ${config.maxSeqLen} < --max-length ${maxLength}`);
+  return config;
+}
+
+function sameModel(dir: string, config: LlamaConfig): void {
+  const saved = JSON.stringify(toHfConfig(readCheckpointConfig(dir)));
+  if (saved !== JSON.stringify(toHfConfig(config))) {
+    throw new Error(`${join(dir, 'config.json')} describes another model than --model-config (${JSON.stringify(toHfConfig(config))})`);
+  }
+}
+
+function checkpointToResume(c: ResolvedConfig): string | undefined {
+  if (typeof c.values.resumeFrom === 'string') return c.values.resumeFrom;
+  if (c.values.autoresume !== true) return undefined;
+  return listCheckpoints(join(c.saveDir, 'checkpoints')).at(-1)?.path;
+}
+
+/** Builds and checks everything; throws a {@link UsageError} naming the option or file at fault. */
+export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
+  const v = c.values;
+  let trainer = c.trainer;
+  const backend = await guard('--backend', () => initBackend(v.backend === 'auto' ? {} : { prefer: v.backend as never }));
+  const tokenizer = await guard('--tokenizer', () => resolveTokenizer(v.tokenizer as string));
+  const modelConfig = await guard('--model-config', () => modelConfigOf(v.modelConfig as string, tokenizer, trainer.maxLength));
+  const resumeFrom = checkpointToResume(c);
+  if (resumeFrom) {
+    await guard('--resume-from', () => {
+      sameModel(resumeFrom, modelConfig);
+      checkResumable(readTrainingState(resumeFrom), trainer, resumeFrom);
+    });
+  }
+  let warmedUp: PreparedRun['warmedUp'];
+  if (typeof v.warmedUpModel === 'string') {
+    const dir = v.warmedUpModel;
+    if (trainer.mode === 'full') throw new UsageError('--warmed-up-model: needs --mode lora or relora (it starts the LoRA phase)');
+    warmedUp = await guard('--warmed-up-model', () => {
+      sameModel(dir, modelConfig);
+      const state: TrainingState | undefined = existsSync(join(dir, 'training_state.json')) ? readTrainingState(dir) : undefined;
+      return { dir, step: state?.updateStep ?? 0 };
+    });
+    const step = warmedUp.step;
+    trainer = await guard('--warm-start-steps', () => resolveTrainerOptions({ ...trainer, warmStartSteps: step }));
+  }
+  const loaders = await guard('--dataset', () =>
+    openDataLoaders({
+      source: sourceOf(v.dataset as string, v.textField as string),
+      tokenizer,
+      batchSize: trainer.batchSize,
+      seqLen: trainer.maxLength,
+      seed: trainer.seed,
+      validationFraction: v.validationFraction as number,
+    }),
+  );
+  return {
+    backend,
+    tokenizer,
+    loaders,
+    modelConfig,
+    trainer,
+    ...(resumeFrom ? { resumeFrom } : {}),
+    ...(warmedUp ? { warmedUp } : {}),
+    createModel: () => createLlama(modelConfig, { seed: trainer.seed }),
+  };
+}
