@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // import.meta.url in the CJS build: the threaded wasm loader resolves tfjs-backend-wasm's files from it.
+  shims: true,
 });

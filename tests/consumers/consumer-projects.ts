@@ -1,6 +1,6 @@
 // Packs the public packages and builds fresh consumer projects (ESM, CJS, TS bundler, TS node16) outside the workspace.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import type { PublicPackage } from './readme-example';
@@ -27,12 +27,13 @@ export interface RunResult {
 }
 
 /** npm settings a consumer's npm may keep: where the registry is and how to reach it. */
-const NPM_NETWORK = /^npm_config_(cache|cafile|registry|userconfig|globalconfig|noproxy|proxy|https_proxy|strict_ssl)$/i;
+const NPM_NETWORK =
+  /^npm_config_(cache|cafile|registry|userconfig|globalconfig|noproxy|proxy|https_proxy|strict_ssl)$/i;
 
 /**
  * The environment as a user's shell would have it: without the workspace's NODE_PATH (pnpm's bin
  * shims point it at the workspace's hoisted packages, which CommonJS `require` would then find),
- * NODE_OPTIONS, or the npm/vitest variables of the process running this suite.
+ * its node_modules/.bin on PATH, NODE_OPTIONS, or the npm/vitest variables of this process.
  */
 function consumerEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { CI: 'true' };
@@ -41,6 +42,11 @@ function consumerEnv(): NodeJS.ProcessEnv {
     if (/^npm_/i.test(key) && !NPM_NETWORK.test(key)) continue;
     env[key] = value;
   }
+  // npx/pnpm put the workspace's node_modules/.bin first on PATH; a user's shell has no such entry.
+  env.PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((dir) => !dir.includes('/node_modules/'))
+    .join(':');
   return env;
 }
 
@@ -75,16 +81,25 @@ export function tail(result: RunResult, chars = 4000): string {
   return `${result.stdout}\n${result.stderr}`.trim().slice(-chars);
 }
 
+/** `pnpm` when it is on the PATH, else the root's `packageManager` pnpm through npx (as the root scripts do). */
+async function pnpmCommand(cwd: string): Promise<string[]> {
+  if ((await run('pnpm', ['--version'], cwd, 60_000)).code === 0) return ['pnpm'];
+  const root = JSON.parse(readFileSync(join(cwd, '..', '..', 'package.json'), 'utf8'));
+  return ['npx', '-y', String(root.packageManager ?? 'pnpm@10')];
+}
+
 /** `pnpm pack`s each package into `dest` (rewriting `workspace:*` to versions); name -> tarball path. */
 export async function packAll(
   packages: PublicPackage[],
   dest: string,
 ): Promise<Map<string, string>> {
   mkdirSync(dest, { recursive: true });
+  const [pnpm, ...pnpmArgs] = await pnpmCommand(packages[0]?.path ?? dest);
   const tarballs = new Map<string, string>();
   for (const pkg of packages) {
     const before = new Set(readdirSync(dest));
-    const result = await run('pnpm', ['pack', '--pack-destination', dest], pkg.path, 120_000);
+    const args = [...pnpmArgs, 'pack', '--pack-destination', dest];
+    const result = await run(pnpm!, args, pkg.path, 120_000);
     if (result.code !== 0) throw new Error(`pnpm pack ${pkg.name} failed:\n${tail(result)}`);
     const created = readdirSync(dest).find((file) => file.endsWith('.tgz') && !before.has(file));
     if (!created) throw new Error(`pnpm pack ${pkg.name} wrote no tarball into ${dest}`);

@@ -69,7 +69,9 @@ function typeErrors(kind: ProjectKind, pkg: PublicPackage): string[] {
   const result = typecheck.get(kind);
   if (!result) return [];
   const own = [`examples/${pkg.dir}.ts(`, `node_modules/${pkg.name}/`];
-  const lines = `${result.stdout}\n${result.stderr}`.split('\n').filter((l) => /error TS\d+/.test(l));
+  const lines = `${result.stdout}\n${result.stderr}`
+    .split('\n')
+    .filter((l) => /error TS\d+/.test(l));
   const project = lines.filter((l) => !l.startsWith('examples/') && !l.startsWith('node_modules/'));
   return [...lines.filter((l) => own.some((prefix) => l.startsWith(prefix))), ...project];
 }

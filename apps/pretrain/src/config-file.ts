@@ -13,13 +13,17 @@ export function readConfigFile(path: string): Record<string, OptionValue> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new UsageError(
+      `--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   let data: unknown;
   try {
     data = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new UsageError(`--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -27,8 +31,11 @@ export function readConfigFile(path: string): Record<string, OptionValue> {
   }
   const values: Record<string, OptionValue> = {};
   for (const [name, raw] of Object.entries(data)) {
+    // A run's config.json records what ran (run_backend, run_model, run_tokenizer); not options.
+    if (name.startsWith('run_')) continue;
     const option = findOption(name);
-    if (!option || option.key === 'config') throw new UsageError(`${path}: unknown option "${name}"`);
+    if (!option || option.key === 'config')
+      throw new UsageError(`${path}: unknown option "${name}"`);
     values[option.key] = parseOptionValue(option, raw, `${path}: ${name}`);
   }
   return values;

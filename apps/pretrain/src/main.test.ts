@@ -1,37 +1,52 @@
 // relora-pretrain end to end, in-process: outputs, restart steps, exact resume, bad input, checkpoint pruning.
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors } from '@relora/llama';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main';
+import { parseArgs } from './parse-args';
+import { resolveConfig } from './resolve-config';
+import { tinyArgs, writeTinyModelConfig } from './test-fixtures';
+
+function parseFlags(argv: string[]) {
+  const parsed = parseArgs(argv);
+  if (parsed.kind !== 'run') throw new Error('expected a run');
+  return parsed.flags;
+}
 
 const root = mkdtempSync(join(tmpdir(), 'relora-pretrain-'));
-const modelConfig = join(root, 'tiny-config.json');
+const modelConfig = writeTinyModelConfig(root);
 // 1 layer, d = 32: a few seconds for the whole run.
-const TINY = [
-  '--backend', 'wasm', '--model_config', modelConfig, '--batch_size', '2', '--total_batch_size', '4', '--max_length', '16',
-  '--num_training_steps', '12', '--warm-start-steps', '4', '--relora', '4', '--warmup_steps', '2', '--restart_warmup_steps', '1',
-  '--lora_r', '4', '--eval_every', '4', '--eval-tokens', '64', '--save_every', '6', '--sample-tokens', '8',
-];
+const TINY = tinyArgs(
+  modelConfig,
+  '--total_batch_size 4 --num_training_steps 12 --warm-start-steps 4 --relora 4 --restart_warmup_steps 1 ' +
+    '--lora_r 4 --eval_every 4 --eval-tokens 64 --save_every 6 --sample-tokens 8',
+);
 
 async function cli(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { handleSignals: false });
+  const code = await main(
+    argv,
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    { handleSignals: false },
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 function jsonl(path: string): Array<Record<string, number>> {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  // every field the tests read is a number
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('relora-pretrain', () => {
   const run = join(root, 'run');
 
   beforeAll(async () => {
-    const config = { hidden_size: 32, intermediate_size: 64, num_attention_heads: 2, num_hidden_layers: 1, vocab_size: 258, max_position_embeddings: 64 };
-    writeFileSync(modelConfig, JSON.stringify(config));
     const result = await cli([...TINY, '--save_dir', run]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
@@ -39,16 +54,39 @@ describe('relora-pretrain', () => {
 
   it('writes the run directory: config, metrics, evals, checkpoints, report', () => {
     const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ mode: 'relora', loraR: 4, relora: 4, numTrainingSteps: 12 });
+    expect(config).toMatchObject({
+      mode: 'relora',
+      lora_r: 4,
+      relora: 4,
+      num_training_steps: 12,
+      run_backend: 'wasm',
+    });
     const metrics = jsonl(join(run, 'metrics.jsonl'));
     expect(metrics.map((m) => m.update_step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    for (const key of ['loss', 'lr', 'tokens_seen', 'throughput_tokens', 'grad_norm', 'n_lora_restarts', 'n_optimizer_resets']) {
-      expect(metrics.every((m) => typeof m[key] === 'number' && Number.isFinite(m[key]))).toBe(true);
+    for (const key of [
+      'loss',
+      'lr',
+      'tokens_seen',
+      'throughput_tokens',
+      'grad_norm',
+      'n_lora_restarts',
+      'n_optimizer_resets',
+    ]) {
+      expect(metrics.every((m) => typeof m[key] === 'number' && Number.isFinite(m[key]))).toBe(
+        true,
+      );
     }
     expect(metrics.at(-1)?.tokens_seen).toBe(12 * 4 * 16);
     const evals = jsonl(join(run, 'eval.jsonl'));
     expect(evals.map((e) => e.update_step)).toEqual([0, 4, 8, 12]);
-    expect(evals.every((e) => e.eval_tokens === 64 && Math.abs(e.perplexity - Math.exp(e.eval_loss)) < 1e-6 * e.perplexity)).toBe(true);
+    expect(
+      evals.every(
+        (e) =>
+          e.eval_tokens === 64 &&
+          Math.abs(Number(e.perplexity) - Math.exp(Number(e.eval_loss))) <
+            1e-6 * Number(e.perplexity),
+      ),
+    ).toBe(true);
     expect(readdirSync(join(run, 'checkpoints')).sort()).toEqual(['model_12', 'model_6']);
     expect(readFileSync(join(run, 'report.svg'), 'utf8')).toMatch(/^<svg/);
   });
@@ -56,7 +94,9 @@ describe('relora-pretrain', () => {
   it('merges and resets the optimizer on the reference cadence: LoRA from step 4, every 4 steps, after the update', () => {
     const metrics = jsonl(join(run, 'metrics.jsonl'));
     // (update_step - scheduler_start_step) % relora == 1 with scheduler_start_step = 4: update step 9 only (13 is past the end)
-    const restartedAt = metrics.filter((m, i) => m.n_lora_restarts > (metrics[i - 1]?.n_lora_restarts ?? 0)).map((m) => m.update_step);
+    const restartedAt = metrics
+      .filter((m, i) => Number(m.n_lora_restarts) > (metrics[i - 1]?.n_lora_restarts ?? 0))
+      .map((m) => m.update_step);
     expect(restartedAt).toEqual([9]);
     expect(metrics.at(-1)).toMatchObject({ n_lora_restarts: 1, n_optimizer_resets: 1 });
   });
@@ -68,31 +108,103 @@ describe('relora-pretrain', () => {
     expect(names).toContain('model.layers.0.self_attn.q_proj.weight');
     expect(names.some((n) => n.includes('lora_'))).toBe(false);
     expect(model.tensors.get('model.layers.0.mlp.up_proj.weight')?.shape).toEqual([64, 32]);
-    const raw = decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'training_weights.safetensors'))));
+    const raw = decodeSafetensors(
+      new Uint8Array(readFileSync(join(dir, 'training_weights.safetensors'))),
+    );
     expect(raw.tensors.get('model.layers.0.mlp.up_proj.lora_A.weight')?.shape).toEqual([4, 32]);
     const state = JSON.parse(readFileSync(join(dir, 'training_state.json'), 'utf8'));
-    expect(state).toMatchObject({ updateStep: 12, globalStep: 24, phase: 'lora', schedulerStartStep: 4, nLoraRestarts: 1 });
+    expect(state).toMatchObject({
+      updateStep: 12,
+      globalStep: 24,
+      phase: 'lora',
+      schedulerStartStep: 4,
+      nLoraRestarts: 1,
+    });
     expect(state.dataCursor).toMatchObject({ batch: expect.any(Number), epoch: 0 });
     expect(Object.keys(state.rng.lora)).toHaveLength(7);
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({ hidden_size: 32, model_type: 'llama' });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({
+      hidden_size: 32,
+      model_type: 'llama',
+    });
     expect(existsSync(join(dir, 'optimizer.safetensors'))).toBe(true);
   });
 
   it('resumes from a checkpoint with exactly the losses of the uninterrupted run', async () => {
     const resumed = join(root, 'resumed');
-    cpSync(join(run, 'checkpoints', 'model_6'), join(resumed, 'checkpoints', 'model_6'), { recursive: true });
-    const result = await cli([...TINY, '--resume_from', join(resumed, 'checkpoints', 'model_6'), '--keep_checkpoints', '1']);
+    cpSync(join(run, 'checkpoints', 'model_6'), join(resumed, 'checkpoints', 'model_6'), {
+      recursive: true,
+    });
+    const result = await cli([
+      ...TINY,
+      '--resume_from',
+      join(resumed, 'checkpoints', 'model_6'),
+      '--keep_checkpoints',
+      '1',
+    ]);
     expect(result.code).toBe(0);
     const original = jsonl(join(run, 'metrics.jsonl')).slice(6);
-    expect(jsonl(join(resumed, 'metrics.jsonl'))).toEqual(original.map((m) => ({ ...m, throughput_tokens: expect.any(Number) })));
+    expect(jsonl(join(resumed, 'metrics.jsonl'))).toEqual(
+      original.map((m) => ({ ...m, throughput_tokens: expect.any(Number) })),
+    );
     expect(readdirSync(join(resumed, 'checkpoints'))).toEqual(['model_12']);
+  });
+
+  it("picks the newest checkpoint with --autoresume, and reads a run's config.json back as --config", async () => {
+    const again = join(root, 'again');
+    cpSync(join(run, 'checkpoints', 'model_6'), join(again, 'checkpoints', 'model_6'), {
+      recursive: true,
+    });
+    const result = await cli([...TINY, '--autoresume', '--save_dir', again]);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('resuming at update step 6');
+    const fromFile = resolveConfig({ config: join(run, 'config.json') });
+    expect(fromFile.trainer).toEqual(
+      resolveConfig(parseFlags([...TINY, '--save_dir', run])).trainer,
+    );
+  });
+
+  it('starts ReLoRA from a full-rank checkpoint with --warmed_up_model, at its step', async () => {
+    const full = join(root, 'full');
+    const warm = await cli([
+      ...TINY,
+      '--mode',
+      'full',
+      '--relora',
+      'none',
+      '--warm-start-steps',
+      '0',
+      '--scheduler',
+      'cosine',
+      '--num_training_steps',
+      '4',
+      '--save_dir',
+      full,
+    ]);
+    expect(warm.err).toBe('');
+    expect(warm.code).toBe(0);
+    const relora = join(root, 'from-warm');
+    const result = await cli([
+      ...TINY,
+      '--warmed_up_model',
+      join(full, 'checkpoints', 'model_4'),
+      '--save_dir',
+      relora,
+    ]);
+    expect(result.code).toBe(0);
+    const metrics = jsonl(join(relora, 'metrics.jsonl'));
+    expect(metrics.map((m) => m.update_step)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(metrics.find((m) => m.n_lora_restarts === 1)?.update_step).toBe(9);
   });
 
   it.each([
     [['--lr', 'fast'], '--lr: expected a number, got "fast"'],
-    [['--num_training_steps', '13'], '--cycle-length: training steps after the warm start (9) must be divisible by the cycle length (4)'],
+    [
+      ['--num_training_steps', '13'],
+      '--cycle-length: training steps after the warm start (9) must be divisible by the cycle length (4)',
+    ],
     [['--dataset', '/no/such/corpus.txt'], '--dataset: /no/such/corpus.txt does not exist'],
     [['--lora_rank', '4'], "unknown option '--lora_rank'"],
+    [['--eval-tokens', '100000000'], '--eval-tokens: the validation split holds'],
     [['--resume_from', join(root, 'run', 'checkpoints', 'model_6'), '--lora_r', '8'], 'loraR = 4'],
     [['--warmed_up_model', join(root, 'nowhere')], '--warmed-up-model: '],
   ])('exits 2 on %j with a one-line message and writes nothing', async (bad, message) => {
@@ -106,8 +218,25 @@ describe('relora-pretrain', () => {
 
   it('refuses a checkpoint of another model', async () => {
     const other = join(root, 'other-config.json');
-    writeFileSync(other, JSON.stringify({ hidden_size: 16, intermediate_size: 32, num_attention_heads: 2, num_hidden_layers: 1, vocab_size: 258 }));
-    const argv = [...TINY, '--model_config', other, '--resume_from', join(run, 'checkpoints', 'model_6'), '--save_dir', join(root, 'x')];
+    writeFileSync(
+      other,
+      JSON.stringify({
+        hidden_size: 16,
+        intermediate_size: 32,
+        num_attention_heads: 2,
+        num_hidden_layers: 1,
+        vocab_size: 258,
+      }),
+    );
+    const argv = [
+      ...TINY,
+      '--model_config',
+      other,
+      '--resume_from',
+      join(run, 'checkpoints', 'model_6'),
+      '--save_dir',
+      join(root, 'x'),
+    ];
     const result = await cli(argv);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/--resume-from: .*model_6\/config.json describes another model/);
@@ -115,9 +244,29 @@ describe('relora-pretrain', () => {
 
   it('stops on a non-finite loss with a clear message, keeping the last good checkpoint', async () => {
     const saveDir = join(root, 'diverged');
-    const result = await cli([...TINY, '--mode', 'full', '--scheduler', 'cosine', '--relora', 'null', '--warm-start-steps', '0', '--lr', '1e35', '--clip_grad_norm', '0', '--save_every', '1', '--save_dir', saveDir]);
+    const result = await cli([
+      ...TINY,
+      '--mode',
+      'full',
+      '--scheduler',
+      'cosine',
+      '--relora',
+      'null',
+      '--warm-start-steps',
+      '0',
+      '--lr',
+      '1e35',
+      '--clip_grad_norm',
+      '0',
+      '--save_every',
+      '1',
+      '--save_dir',
+      saveDir,
+    ]);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/training loss is (NaN|Infinity|-Infinity) at update step \d+: stopped without applying that update/);
+    expect(result.err).toMatch(
+      /training loss is (NaN|Infinity|-Infinity) at update step \d+: stopped without applying that update/,
+    );
     const kept = readdirSync(join(saveDir, 'checkpoints')).filter((d) => d.startsWith('model_'));
     expect(kept.length).toBeGreaterThan(0);
   });

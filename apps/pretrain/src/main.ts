@@ -1,14 +1,20 @@
 // relora-pretrain's main: parse, prepare (nothing written on bad input), train with logging, report, sample.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { toHfConfig } from '@relora/llama';
 import { NonFiniteLossError, Trainer } from '@relora/trainer';
-import { loadCheckpointWeights, RunDirectory, resumeFromCheckpoint, writeCheckpoint } from '@relora/trainer/node';
+import {
+  loadCheckpointWeights,
+  RunDirectory,
+  resumeFromCheckpoint,
+  writeCheckpoint,
+} from '@relora/trainer/node';
 import { parseArgs } from './parse-args';
 import { UsageError } from './parse-value';
 import { prepareRun } from './prepare-run';
 import { type Output, Progress } from './progress';
 import { renderReport } from './report';
-import { resolveConfig } from './resolve-config';
+import { configJson, resolveConfig } from './resolve-config';
 import { attachRunLog, describeRun, sampleText } from './run-log';
 import { onStopSignals } from './signals';
 
@@ -22,7 +28,11 @@ export interface MainOptions {
 }
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: readonly string[], output: Output, options: MainOptions = {}): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  output: Output,
+  options: MainOptions = {},
+): Promise<number> {
   try {
     const parsed = parseArgs(argv);
     if (parsed.kind === 'help') {
@@ -44,7 +54,11 @@ export async function main(argv: readonly string[], output: Output, options: Mai
   }
 }
 
-async function train(flags: Parameters<typeof resolveConfig>[0], output: Output, options: MainOptions): Promise<number> {
+async function train(
+  flags: Parameters<typeof resolveConfig>[0],
+  output: Output,
+  options: MainOptions,
+): Promise<number> {
   const config = resolveConfig(flags);
   const run = await prepareRun(config);
   const model = run.createModel();
@@ -56,7 +70,12 @@ async function train(flags: Parameters<typeof resolveConfig>[0], output: Output,
     validation: run.loaders.validation,
     options: run.trainer,
     startStep: run.warmedUp?.step ?? 0,
-    save: (t) => writeCheckpoint(t, { dir: dir.checkpointsDir, config: run.modelConfig, keep: config.values.keepCheckpoints as number | null }),
+    save: (t) =>
+      writeCheckpoint(t, {
+        dir: dir.checkpointsDir,
+        config: run.modelConfig,
+        keep: config.values.keepCheckpoints as number | null,
+      }),
   });
   if (run.resumeFrom) {
     try {
@@ -67,12 +86,25 @@ async function train(flags: Parameters<typeof resolveConfig>[0], output: Output,
   }
   // Nothing is written before this point: bad input leaves the disk untouched.
   dir.create();
-  dir.writeConfig({ ...config.values, backend_used: run.backend.name, model: run.modelConfig, tokenizer: run.tokenizer.identity() });
+  dir.writeConfig({
+    ...configJson(config.values),
+    run_backend: run.backend.name,
+    run_model: toHfConfig(run.modelConfig),
+    run_tokenizer: run.tokenizer.identity(),
+  });
   if (run.resumeFrom) dir.truncateAfter(trainer.updateStep);
   for (const line of describeRun(run, trainer, config.saveDir)) output.out(line);
-  const progress = new Progress(output, trainer.updateStep, run.trainer.numTrainingSteps, config.values.logEvery as number);
+  const progress = new Progress(
+    output,
+    trainer.updateStep,
+    run.trainer.numTrainingSteps,
+    config.values.logEvery as number,
+  );
   attachRunLog(trainer, dir, progress);
-  const detach = options.handleSignals === false ? () => {} : onStopSignals(trainer, (line) => progress.note(line));
+  const detach =
+    options.handleSignals === false
+      ? () => {}
+      : onStopSignals(trainer, (line) => progress.note(line));
   const started = performance.now();
   let result: Awaited<ReturnType<Trainer['run']>>;
   try {
@@ -82,9 +114,18 @@ async function train(flags: Parameters<typeof resolveConfig>[0], output: Output,
     detach();
   }
   const seconds = (performance.now() - started) / 1000;
-  writeFileSync(join(config.saveDir, 'report.svg'), await renderReport(dir.readLines('metrics.jsonl'), dir.readLines('eval.jsonl'), `relora-pretrain: ${config.saveDir}`));
+  writeFileSync(
+    join(config.saveDir, 'report.svg'),
+    await renderReport(
+      dir.readLines('metrics.jsonl'),
+      dir.readLines('eval.jsonl'),
+      `relora-pretrain: ${config.saveDir}`,
+    ),
+  );
   if (result.reason === 'stopped') {
-    output.out(`stopped by signal after update step ${result.updateStep}; checkpoint saved in ${dir.checkpointsDir}; continue with --resume-from ${join(dir.checkpointsDir, `model_${result.updateStep}`)}`);
+    output.out(
+      `stopped by signal after update step ${result.updateStep}; checkpoint saved in ${dir.checkpointsDir}; continue with --resume-from ${join(dir.checkpointsDir, `model_${result.updateStep}`)}`,
+    );
     run.loaders.close();
     return EXIT.ok;
   }
@@ -93,11 +134,18 @@ async function train(flags: Parameters<typeof resolveConfig>[0], output: Output,
   const last = evals.at(-1);
   output.out(
     `done in ${seconds.toFixed(0)} s: ${result.updateStep} update steps, ${trainer.nLoraRestarts} ReLoRA restarts` +
-      (first && last ? `, validation perplexity ${Number(first.perplexity).toFixed(2)} (step ${first.update_step}) -> ${Number(last.perplexity).toFixed(2)} (step ${last.update_step})` : ''),
+      (first && last
+        ? `, validation perplexity ${Number(first.perplexity).toFixed(2)} (step ${first.update_step}) -> ${Number(last.perplexity).toFixed(2)} (step ${last.update_step})`
+        : ''),
   );
-  output.out(`run directory: ${config.saveDir} (config.json, metrics.jsonl, eval.jsonl, checkpoints/, report.svg)`);
+  output.out(
+    `run directory: ${config.saveDir} (config.json, metrics.jsonl, eval.jsonl, checkpoints/, report.svg)`,
+  );
   const sampleTokens = config.values.sampleTokens as number;
-  if (sampleTokens > 0) output.out(`sample: ${JSON.stringify(await sampleText(model, run.tokenizer, config.values.prompt as string, sampleTokens, run.trainer.seed))}`);
+  if (sampleTokens > 0)
+    output.out(
+      `sample: ${JSON.stringify(await sampleText(model, run.tokenizer, config.values.prompt as string, sampleTokens, run.trainer.seed))}`,
+    );
   run.loaders.close();
   model.dispose();
   return EXIT.ok;

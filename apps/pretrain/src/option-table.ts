@@ -19,7 +19,13 @@ export interface CliOption {
   help: string;
 }
 
-function opt(key: string, kind: OptionKind, def: OptionValue, help: string, choices?: readonly string[]): CliOption {
+function opt(
+  key: string,
+  kind: OptionKind,
+  def: OptionValue,
+  help: string,
+  choices?: readonly string[],
+): CliOption {
   const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   // The reference calls the config file --training_config.
   const alias = key === 'config' ? 'training_config' : flag.replace(/-/g, '_');
@@ -28,34 +34,93 @@ function opt(key: string, kind: OptionKind, def: OptionValue, help: string, choi
 
 /** All options, in the order `--help` lists them. */
 export const cliOptions: readonly CliOption[] = [
-  opt('config', 'string', null, 'JSON or YAML file of options (any of these names); flags override it'),
+  opt(
+    'config',
+    'string',
+    null,
+    'JSON or YAML file of options (any of these names); flags override it',
+  ),
   // model and data
-  opt('modelConfig', 'string', 'demo', 'LLaMA preset name (demo, 9m, 35m, 60m, 130m, ...) or a Hugging Face config.json'),
-  opt('dataset', 'string', 'brown', "'brown' (embedded Brown corpus), a .txt file, a directory of .txt files, or a .jsonl file"),
+  opt(
+    'modelConfig',
+    'string',
+    'demo',
+    'LLaMA preset name (demo, 9m, 35m, 60m, 130m, ...) or a Hugging Face config.json',
+  ),
+  opt(
+    'dataset',
+    'string',
+    'brown',
+    "'brown' (embedded Brown corpus), a .txt file or directory, a .jsonl file, or a relora-pretokenize shard directory",
+  ),
   opt('textField', 'string', 'text', 'field holding the text in a .jsonl dataset'),
   opt('validationFraction', 'float', 0.05, 'fraction of documents held out for validation'),
   opt('tokenizer', 'string', 'byte', "'byte', 'gpt2', or a Hugging Face tokenizer.json"),
-  opt('backend', 'choice', 'auto', 'TensorFlow.js backend', ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']),
+  opt('backend', 'choice', 'auto', 'TensorFlow.js backend', [
+    'auto',
+    'tensorflow-gpu',
+    'tensorflow',
+    'wasm',
+    'cpu',
+  ]),
   // training
-  opt('mode', 'choice', 'relora', 'what trains: full-rank, plain LoRA, or ReLoRA', ['full', 'lora', 'relora']),
-  opt('usePeft', 'bool', null, 'reference switch: true = LoRA (ReLoRA when --relora is set), false = full-rank; overrides --mode'),
-  opt('numTrainingSteps', 'int', 400, 'update steps, warm start included'),
-  opt('maxTrainTokens', 'tokens', null, 'training tokens (e.g. 2M, 1B); overrides --num-training-steps'),
+  opt('mode', 'choice', 'relora', 'what trains: full-rank, plain LoRA, or ReLoRA', [
+    'full',
+    'lora',
+    'relora',
+  ]),
+  opt(
+    'usePeft',
+    'bool',
+    null,
+    'reference switch: true = LoRA (ReLoRA when --relora is set), false = full-rank; overrides --mode',
+  ),
+  opt('numTrainingSteps', 'int', 500, 'update steps, warm start included'),
+  opt(
+    'maxTrainTokens',
+    'tokens',
+    null,
+    'training tokens (e.g. 2M, 1B); overrides --num-training-steps',
+  ),
   opt('batchSize', 'int', 8, 'sequences per micro-batch'),
-  opt('totalBatchSize', 'int', null, 'sequences per update step (gradient accumulation = total / batch); default: batch size'),
+  opt(
+    'totalBatchSize',
+    'int',
+    null,
+    'sequences per update step (gradient accumulation = total / batch); default: batch size',
+  ),
   opt('maxLength', 'int', 64, 'tokens per sequence'),
   opt('lr', 'float', 3e-3, 'peak learning rate (of the LoRA phase when warm-started)'),
   opt('weightDecay', 'float', 0, 'AdamW weight decay'),
   opt('adamBeta1', 'float', 0.9, 'Adam beta1'),
   opt('adamBeta2', 'float', 0.999, 'Adam beta2'),
   opt('clipGradNorm', 'float', 1, 'global gradient-norm clipping; 0 disables'),
-  opt('scheduler', 'choice', 'cosine_restarts', 'learning-rate schedule', ['cosine_restarts', 'cosine', 'linear']),
+  opt('scheduler', 'choice', 'cosine_restarts', 'learning-rate schedule', [
+    'cosine_restarts',
+    'cosine',
+    'linear',
+  ]),
   opt('warmupSteps', 'int', 20, 'linear warmup steps at the start of each phase'),
-  opt('cycleLength', 'int', null, 'LR cycle and optimizer-reset period in update steps; default: --relora'),
+  opt(
+    'cycleLength',
+    'int',
+    null,
+    'LR cycle and optimizer-reset period in update steps; default: --relora',
+  ),
   opt('restartWarmupSteps', 'int', 10, 'LR warmup steps after each restart'),
   opt('minLrRatio', 'float', 0.1, 'LR floor as a fraction of the peak'),
-  opt('adjustStep', 'int', 0, 'shift of the restart cosine, to sync restarts with a warmed-up model'),
-  opt('warmStartSteps', 'int', 100, 'full-rank update steps before switching to LoRA/ReLoRA; 0 for none'),
+  opt(
+    'adjustStep',
+    'int',
+    0,
+    'shift of the restart cosine, to sync restarts with a warmed-up model',
+  ),
+  opt(
+    'warmStartSteps',
+    'int',
+    125,
+    'full-rank update steps before switching to LoRA/ReLoRA; 0 for none',
+  ),
   opt('warmStartLr', 'float', 2e-3, 'peak learning rate of the full-rank warm start'),
   // LoRA and restarts
   opt('relora', 'int', 75, 'merge-and-reinit period in update steps (ReLoRA restarts)'),
@@ -64,17 +129,42 @@ export const cliOptions: readonly CliOption[] = [
   opt('loraDropout', 'float', 0.1, 'dropout on the LoRA branch input'),
   opt('trainScaling', 'bool', false, 'trainable LoRA scaling s = tanh(c)'),
   opt('resetOptimizerOnRelora', 'bool', true, 'reset the LoRA Adam moments at each restart'),
-  opt('optimizerRandomPruning', 'float', 0, 'instead: randomly prune this fraction of the LoRA Adam moments'),
-  opt('optimizerMagnitudePruning', 'float', 0, 'instead: magnitude-prune this fraction of the LoRA Adam moments'),
+  opt(
+    'optimizerRandomPruning',
+    'float',
+    0,
+    'instead: randomly prune this fraction of the LoRA Adam moments',
+  ),
+  opt(
+    'optimizerMagnitudePruning',
+    'float',
+    0,
+    'instead: magnitude-prune this fraction of the LoRA Adam moments',
+  ),
   // evaluation, checkpoints, output
   opt('evalEvery', 'int', 50, 'evaluate every N update steps; 0 disables'),
   opt('evalTokens', 'int', 8192, 'validation tokens per evaluation'),
   opt('saveEvery', 'int', 100, 'checkpoint every N update steps (and always at the end)'),
   opt('keepCheckpoints', 'int', null, 'keep only the newest N checkpoints; default: all'),
   opt('saveDir', 'string', null, 'run directory; default runs/<timestamp>'),
-  opt('resumeFrom', 'string', null, 'checkpoint directory to resume from (model, optimizer, schedule, data cursor)'),
-  opt('autoresume', 'bool', false, 'resume from the newest checkpoint in --save-dir if there is one'),
-  opt('warmedUpModel', 'string', null, 'start LoRA/ReLoRA from this checkpoint\'s weights and step (not its optimizer)'),
+  opt(
+    'resumeFrom',
+    'string',
+    null,
+    'checkpoint directory to resume from (model, optimizer, schedule, data cursor)',
+  ),
+  opt(
+    'autoresume',
+    'bool',
+    false,
+    'resume from the newest checkpoint in --save-dir if there is one',
+  ),
+  opt(
+    'warmedUpModel',
+    'string',
+    null,
+    "start LoRA/ReLoRA from this checkpoint's weights and step (not its optimizer)",
+  ),
   opt('seed', 'int', 0, 'seed of initialisation, dropout, data order and optimizer pruning'),
   opt('sampleTokens', 'int', 200, 'tokens generated as a sample at the end; 0 disables'),
   opt('prompt', 'string', 'The ', 'prompt of the sample generation'),

@@ -4,7 +4,9 @@ import { type CliOption, cliOptions, findOption, type OptionValue } from './opti
 import { parseOptionValue, UsageError } from './parse-value';
 
 /** What the command line asked for: values given explicitly, or the help text. */
-export type ParsedArgs = { kind: 'run'; flags: Record<string, OptionValue> } | { kind: 'help'; text: string };
+export type ParsedArgs =
+  | { kind: 'run'; flags: Record<string, OptionValue> }
+  | { kind: 'help'; text: string };
 
 function describeDefault(option: CliOption): string {
   if (option.default === null) return '';
@@ -13,15 +15,22 @@ function describeDefault(option: CliOption): string {
 
 function buildProgram(): Command {
   const program = new Command('relora-pretrain')
-    .description('Pretrain a LLaMA-style model with ReLoRA (full-rank warm start, LoRA merges, optimizer resets, jagged cosine LR).\nWith no arguments: a ~5-minute demo on the Brown corpus.')
+    .description(
+      'Pretrain a LLaMA-style model with ReLoRA (full-rank warm start, LoRA merges, optimizer resets, jagged cosine LR).\nWith no arguments: a ~5-minute demo on the Brown corpus.',
+    )
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: () => {}, writeErr: () => {} });
   for (const option of cliOptions) {
-    const value = option.kind === 'bool' ? '[bool]' : `<${option.kind === 'choice' ? option.choices?.join('|') : option.kind}>`;
+    const value =
+      option.kind === 'bool'
+        ? '[bool]'
+        : `<${option.kind === 'choice' ? option.choices?.join('|') : option.kind}>`;
     const alias = option.alias !== option.flag ? ` [alias --${option.alias}]` : '';
-    program.addOption(new Option(`--${option.flag} ${value}`, `${option.help}${describeDefault(option)}${alias}`));
+    program.addOption(
+      new Option(`--${option.flag} ${value}`, `${option.help}${describeDefault(option)}${alias}`),
+    );
   }
   return program;
 }

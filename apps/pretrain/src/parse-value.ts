@@ -43,11 +43,15 @@ export function parseOptionValue(option: CliOption, raw: unknown, where: string)
   };
   switch (option.kind) {
     case 'int':
-      return typeof raw === 'number' && Number.isInteger(raw) ? raw : (parseNumber(text, true) ?? fail('an integer'));
+      return typeof raw === 'number' && Number.isInteger(raw)
+        ? raw
+        : (parseNumber(text, true) ?? fail('an integer'));
     case 'float':
       return typeof raw === 'number' ? raw : (parseNumber(text, false) ?? fail('a number'));
     case 'tokens':
-      return typeof raw === 'number' ? raw : (parseTokens(text) ?? fail('a token count such as 5000000, 5M or 1B'));
+      return typeof raw === 'number'
+        ? raw
+        : (parseTokens(text) ?? fail('a token count such as 5000000, 5M or 1B'));
     case 'bool':
       if (typeof raw === 'boolean') return raw;
       if (/^(true|1|yes)$/i.test(text)) return true;

@@ -4,8 +4,22 @@ import { join } from 'node:path';
 import { type BackendInfo, initBackend } from '@relora/backend';
 import type { DataLoaders, Tokenizer } from '@relora/data';
 import { openDataLoaders, resolveTokenizer, type SourceSpec } from '@relora/data/node';
-import { createLlama, fromHfConfig, type LlamaConfig, type LlamaModel, llamaPreset, LLAMA_PRESETS, type LlamaPresetName, toHfConfig } from '@relora/llama';
-import { checkResumable, resolveTrainerOptions, type TrainerOptions, type TrainingState } from '@relora/trainer';
+import {
+  createLlama,
+  fromHfConfig,
+  LLAMA_PRESETS,
+  type LlamaConfig,
+  type LlamaModel,
+  type LlamaPresetName,
+  llamaPreset,
+  toHfConfig,
+} from '@relora/llama';
+import {
+  checkResumable,
+  resolveTrainerOptions,
+  type TrainerOptions,
+  type TrainingState,
+} from '@relora/trainer';
 import { listCheckpoints, readCheckpointConfig, readTrainingState } from '@relora/trainer/node';
 import { UsageError } from './parse-value';
 import type { ResolvedConfig } from './resolve-config';
@@ -33,10 +47,17 @@ async function guard<T>(flag: string, work: () => Promise<T> | T): Promise<T> {
   }
 }
 
-function sourceOf(dataset: string, textField: string): SourceSpec | { kind: 'shards'; dir: string } {
+function sourceOf(
+  dataset: string,
+  textField: string,
+): SourceSpec | { kind: 'shards'; dir: string } {
   if (dataset === 'brown') return { kind: 'brown' };
-  if (!existsSync(dataset)) throw new Error(`${dataset} does not exist (expected 'brown', a .txt file, a directory or a .jsonl file)`);
-  if (statSync(dataset).isDirectory() && existsSync(join(dataset, 'index.json'))) return { kind: 'shards', dir: dataset };
+  if (!existsSync(dataset))
+    throw new Error(
+      `${dataset} does not exist (expected 'brown', a .txt file, a directory or a .jsonl file)`,
+    );
+  if (statSync(dataset).isDirectory() && existsSync(join(dataset, 'index.json')))
+    return { kind: 'shards', dir: dataset };
   if (/\.jsonl$/i.test(dataset)) return { kind: 'jsonl', path: dataset, textField };
   return { kind: 'text', path: dataset };
 }
@@ -45,24 +66,34 @@ function modelConfigOf(spec: string, tokenizer: Tokenizer, maxLength: number): L
   let config: LlamaConfig;
   if (Object.hasOwn(LLAMA_PRESETS, spec)) {
     const preset = LLAMA_PRESETS[spec as LlamaPresetName];
-    config = llamaPreset(spec as LlamaPresetName, { vocabSize: tokenizer.vocabSize, maxSeqLen: Math.max(preset.maxSeqLen, maxLength) });
+    config = llamaPreset(spec as LlamaPresetName, {
+      vocabSize: tokenizer.vocabSize,
+      maxSeqLen: Math.max(preset.maxSeqLen, maxLength),
+    });
   } else if (existsSync(spec)) {
     const file = statSync(spec).isDirectory() ? join(spec, 'config.json') : spec;
     config = fromHfConfig(JSON.parse(readFileSync(file, 'utf8')));
   } else {
-    throw new Error(`'${spec}' is neither a preset (${Object.keys(LLAMA_PRESETS).join(', ')}) nor a config.json file`);
+    throw new Error(
+      `'${spec}' is neither a preset (${Object.keys(LLAMA_PRESETS).join(', ')}) nor a config.json file`,
+    );
   }
   if (config.vocabSize < tokenizer.vocabSize) {
-    throw new Error(`vocab_size ${config.vocabSize} is smaller than the tokenizer's ${tokenizer.vocabSize}`);
+    throw new Error(
+      `vocab_size ${config.vocabSize} is smaller than the tokenizer's ${tokenizer.vocabSize}`,
+    );
   }
-  if (config.maxSeqLen < maxLength) throw new Error(`max_position_embeddings ${config.maxSeqLen} < --max-length ${maxLength}`);
+  if (config.maxSeqLen < maxLength)
+    throw new Error(`max_position_embeddings ${config.maxSeqLen} < --max-length ${maxLength}`);
   return config;
 }
 
 function sameModel(dir: string, config: LlamaConfig): void {
   const saved = JSON.stringify(toHfConfig(readCheckpointConfig(dir)));
   if (saved !== JSON.stringify(toHfConfig(config))) {
-    throw new Error(`${join(dir, 'config.json')} describes another model than --model-config (${JSON.stringify(toHfConfig(config))})`);
+    throw new Error(
+      `${join(dir, 'config.json')} describes another model than --model-config (${JSON.stringify(toHfConfig(config))})`,
+    );
   }
 }
 
@@ -76,9 +107,13 @@ function checkpointToResume(c: ResolvedConfig): string | undefined {
 export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   const v = c.values;
   let trainer = c.trainer;
-  const backend = await guard('--backend', () => initBackend(v.backend === 'auto' ? {} : { prefer: v.backend as never }));
+  const backend = await guard('--backend', () =>
+    initBackend(v.backend === 'auto' ? {} : { prefer: v.backend as never }),
+  );
   const tokenizer = await guard('--tokenizer', () => resolveTokenizer(v.tokenizer as string));
-  const modelConfig = await guard('--model-config', () => modelConfigOf(v.modelConfig as string, tokenizer, trainer.maxLength));
+  const modelConfig = await guard('--model-config', () =>
+    modelConfigOf(v.modelConfig as string, tokenizer, trainer.maxLength),
+  );
   const resumeFrom = checkpointToResume(c);
   if (resumeFrom) {
     await guard('--resume-from', () => {
@@ -89,14 +124,21 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   let warmedUp: PreparedRun['warmedUp'];
   if (typeof v.warmedUpModel === 'string') {
     const dir = v.warmedUpModel;
-    if (trainer.mode === 'full') throw new UsageError('--warmed-up-model: needs --mode lora or relora (it starts the LoRA phase)');
+    if (trainer.mode === 'full')
+      throw new UsageError(
+        '--warmed-up-model: needs --mode lora or relora (it starts the LoRA phase)',
+      );
     warmedUp = await guard('--warmed-up-model', () => {
       sameModel(dir, modelConfig);
-      const state: TrainingState | undefined = existsSync(join(dir, 'training_state.json')) ? readTrainingState(dir) : undefined;
+      const state: TrainingState | undefined = existsSync(join(dir, 'training_state.json'))
+        ? readTrainingState(dir)
+        : undefined;
       return { dir, step: state?.updateStep ?? 0 };
     });
     const step = warmedUp.step;
-    trainer = await guard('--warm-start-steps', () => resolveTrainerOptions({ ...trainer, warmStartSteps: step }));
+    trainer = await guard('--warm-start-steps', () =>
+      resolveTrainerOptions({ ...trainer, warmStartSteps: step }),
+    );
   }
   const loaders = await guard('--dataset', () =>
     openDataLoaders({
@@ -108,6 +150,14 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
       validationFraction: v.validationFraction as number,
     }),
   );
+  const validationTokens =
+    loaders.validation.batchesPerEpoch * trainer.batchSize * trainer.maxLength;
+  if (trainer.evalEvery > 0 && validationTokens < trainer.evalTokens) {
+    loaders.close();
+    throw new UsageError(
+      `--eval-tokens: the validation split holds ${validationTokens} tokens in full batches, fewer than ${trainer.evalTokens}; lower it or raise --validation-fraction`,
+    );
+  }
   return {
     backend,
     tokenizer,

@@ -1,6 +1,7 @@
 // Shows training progress: a cli-progress bar on a terminal, plain lines otherwise (logs, CI, pipes).
-import { SingleBar } from 'cli-progress';
+
 import type { EvalEvent, RestartEvent, StepEvent } from '@relora/trainer';
+import { SingleBar } from 'cli-progress';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Output {
@@ -43,18 +44,26 @@ export class Progress {
 
   private eta(step: number): string {
     const done = step - this.first;
-    const seconds = ((performance.now() - this.started) / 1000 / Math.max(done, 1)) * (this.total - step);
+    const seconds =
+      ((performance.now() - this.started) / 1000 / Math.max(done, 1)) * (this.total - step);
     return formatEta(done > 0 ? seconds : Number.NaN);
   }
 
   step(e: StepEvent): void {
-    const fields = { loss: e.loss.toFixed(4), lr: e.lr.toExponential(2), tps: e.throughputTokens.toFixed(0), eta_text: this.eta(e.updateStep) };
+    const fields = {
+      loss: e.loss.toFixed(4),
+      lr: e.lr.toExponential(2),
+      tps: e.throughputTokens.toFixed(0),
+      eta_text: this.eta(e.updateStep),
+    };
     if (this.bar) {
       this.bar.update(e.updateStep, fields);
       return;
     }
     if (e.updateStep % this.logEvery === 0 || e.updateStep === this.total) {
-      this.output.out(`step ${e.updateStep}/${this.total} loss ${fields.loss} lr ${fields.lr} ${fields.tps} tok/s grad_norm ${e.gradNorm.toFixed(3)} ETA ${fields.eta_text}`);
+      this.output.out(
+        `step ${e.updateStep}/${this.total} loss ${fields.loss} lr ${fields.lr} ${fields.tps} tok/s grad_norm ${e.gradNorm.toFixed(3)} ETA ${fields.eta_text}`,
+      );
     }
   }
 
@@ -70,11 +79,18 @@ export class Progress {
   }
 
   eval(e: EvalEvent): void {
-    this.note(`eval at step ${e.updateStep}: loss ${e.evalLoss.toFixed(4)}, perplexity ${e.perplexity.toFixed(2)} (${e.evalTokens} tokens)`);
+    this.note(
+      `eval at step ${e.updateStep}: loss ${e.evalLoss.toFixed(4)}, perplexity ${e.perplexity.toFixed(2)} (${e.evalTokens} tokens)`,
+    );
   }
 
   restart(e: RestartEvent): void {
-    const what = [e.merged ? `LoRA merge #${e.nLoraRestarts}` : '', e.optimizerReset ? `optimizer reset #${e.nOptimizerResets} (${e.zeroed}/${e.total} moments zeroed)` : '']
+    const what = [
+      e.merged ? `LoRA merge #${e.nLoraRestarts}` : '',
+      e.optimizerReset
+        ? `optimizer reset #${e.nOptimizerResets} (${e.zeroed}/${e.total} moments zeroed)`
+        : '',
+    ]
       .filter(Boolean)
       .join(', ');
     this.note(`restart after step ${e.updateStep}: ${what}`);

@@ -22,8 +22,16 @@ function panel(title: string, field: string, data: Row[], restarts: Row[], scale
     width: 640,
     height: 160,
     layer: [
-      { data: { values: data }, mark: { type: 'line', point: data.length < 40 }, encoding: { x: { field: 'update_step', type: 'quantitative', title: 'update step' }, y } },
-      { data: { values: restarts }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3] }, encoding: { x: { field: 'update_step', type: 'quantitative' } } },
+      {
+        data: { values: data },
+        mark: { type: 'line', point: data.length < 40 },
+        encoding: { x: { field: 'update_step', type: 'quantitative', title: 'update step' }, y },
+      },
+      {
+        data: { values: restarts },
+        mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3] },
+        encoding: { x: { field: 'update_step', type: 'quantitative' } },
+      },
     ],
   };
 }

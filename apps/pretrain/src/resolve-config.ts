@@ -1,6 +1,11 @@
 // Defaults < config file < flags, then the reference's derived options and every consistency check.
-import { dirname, basename } from 'node:path';
-import { OptionError, resolveTrainerOptions, type TrainerOptions, trainerDefaults } from '@relora/trainer';
+import { basename, dirname } from 'node:path';
+import {
+  OptionError,
+  resolveTrainerOptions,
+  type TrainerOptions,
+  trainerDefaults,
+} from '@relora/trainer';
 import { readConfigFile } from './config-file';
 import { findOption, type OptionValue, optionDefaults } from './option-table';
 import { UsageError } from './parse-value';
@@ -23,7 +28,12 @@ function timestamp(now: Date): string {
 /** Applies the reference's switches: --use_peft, --relora implying ReLoRA, --max_train_tokens, pruning vs reset. */
 function derive(v: Record<string, OptionValue>, explicit: Set<string>): void {
   if (explicit.has('usePeft') && v.usePeft !== null) {
-    v.mode = v.usePeft === false ? 'full' : explicit.has('relora') && v.relora !== null ? 'relora' : 'lora';
+    v.mode =
+      v.usePeft === false
+        ? 'full'
+        : explicit.has('relora') && v.relora !== null
+          ? 'relora'
+          : 'lora';
   }
   if (v.mode !== 'relora' && !explicit.has('relora')) v.relora = null;
   if (v.mode === 'full' && !explicit.has('warmStartSteps')) v.warmStartSteps = 0;
@@ -32,28 +42,37 @@ function derive(v: Record<string, OptionValue>, explicit: Set<string>): void {
     const perStep = (v.totalBatchSize as number) * (v.maxLength as number);
     v.numTrainingSteps = Math.floor((v.maxTrainTokens as number) / perStep);
     if ((v.numTrainingSteps as number) < 1) {
-      throw new UsageError(`--max-train-tokens: ${v.maxTrainTokens} tokens is less than one update step (${perStep} tokens)`);
+      throw new UsageError(
+        `--max-train-tokens: ${v.maxTrainTokens} tokens is less than one update step (${perStep} tokens)`,
+      );
     }
   }
-  const pruning = (v.optimizerRandomPruning as number) > 0 || (v.optimizerMagnitudePruning as number) > 0;
+  const pruning =
+    (v.optimizerRandomPruning as number) > 0 || (v.optimizerMagnitudePruning as number) > 0;
   if (pruning && !explicit.has('resetOptimizerOnRelora')) v.resetOptimizerOnRelora = false;
 }
 
 function checkAppOptions(v: Record<string, OptionValue>): void {
   const positive = (key: string, min: number) => {
     const n = v[key];
-    if (n !== null && (typeof n !== 'number' || n < min)) throw new UsageError(`${flagOf(key)}: must be >= ${min}, got ${n}`);
+    if (n !== null && (typeof n !== 'number' || n < min))
+      throw new UsageError(`${flagOf(key)}: must be >= ${min}, got ${n}`);
   };
   positive('keepCheckpoints', 1);
   positive('sampleTokens', 0);
   positive('logEvery', 1);
   const fraction = v.validationFraction as number;
-  if (!(fraction > 0 && fraction < 1)) throw new UsageError(`--validation-fraction: must be in (0, 1), got ${fraction}`);
+  if (!(fraction > 0 && fraction < 1))
+    throw new UsageError(`--validation-fraction: must be in (0, 1), got ${fraction}`);
   if (v.resumeFrom !== null && v.warmedUpModel !== null) {
-    throw new UsageError('--warmed-up-model: cannot be combined with --resume-from (a resume restores its own weights)');
+    throw new UsageError(
+      '--warmed-up-model: cannot be combined with --resume-from (a resume restores its own weights)',
+    );
   }
   if (v.autoresume === true && v.saveDir === null) {
-    throw new UsageError('--autoresume: needs --save-dir (the run directory to look for checkpoints in)');
+    throw new UsageError(
+      '--autoresume: needs --save-dir (the run directory to look for checkpoints in)',
+    );
   }
 }
 
@@ -68,7 +87,10 @@ function trainerOptionsOf(v: Record<string, OptionValue>): Partial<TrainerOption
  * Resolves `flags` (from the command line) over the config file they name over the defaults.
  * Throws a {@link UsageError} naming the option (or file) at fault.
  */
-export function resolveConfig(flags: Record<string, OptionValue>, now = new Date()): ResolvedConfig {
+export function resolveConfig(
+  flags: Record<string, OptionValue>,
+  now = new Date(),
+): ResolvedConfig {
   const file = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
   const values = { ...optionDefaults(), ...file, ...flags };
   const explicit = new Set([...Object.keys(file), ...Object.keys(flags)]);
@@ -78,15 +100,29 @@ export function resolveConfig(flags: Record<string, OptionValue>, now = new Date
   try {
     trainer = resolveTrainerOptions(trainerOptionsOf(values));
   } catch (error) {
-    if (error instanceof OptionError) throw new UsageError(`${flagOf(error.option)}: ${error.message}`);
+    if (error instanceof OptionError)
+      throw new UsageError(`${flagOf(error.option)}: ${error.message}`);
     throw error;
   }
   Object.assign(values, trainer);
   let saveDir = values.saveDir as string | null;
-  if (saveDir === null && typeof values.resumeFrom === 'string' && basename(dirname(values.resumeFrom)) === 'checkpoints') {
+  if (
+    saveDir === null &&
+    typeof values.resumeFrom === 'string' &&
+    basename(dirname(values.resumeFrom)) === 'checkpoints'
+  ) {
     saveDir = dirname(dirname(values.resumeFrom));
   }
   saveDir ??= `runs/${timestamp(now)}`;
   values.saveDir = saveDir;
   return { values, trainer, saveDir };
+}
+
+/** The resolved values under the reference's snake_case names (config.json; readable back with --config). */
+export function configJson(values: Record<string, OptionValue>): Record<string, OptionValue> {
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([key]) => key !== 'config')
+      .map(([key, value]) => [findOption(key)?.alias ?? key, value]),
+  );
 }

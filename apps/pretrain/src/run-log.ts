@@ -23,12 +23,19 @@ export function attachRunLog(trainer: Trainer, dir: RunDirectory, progress: Prog
     progress.step(e);
   });
   trainer.on('eval', (e) => {
-    dir.appendEval({ update_step: e.updateStep, eval_loss: e.evalLoss, perplexity: e.perplexity, eval_tokens: e.evalTokens });
+    dir.appendEval({
+      update_step: e.updateStep,
+      eval_loss: e.evalLoss,
+      perplexity: e.perplexity,
+      eval_tokens: e.evalTokens,
+    });
     progress.eval(e);
   });
   trainer.on('restart', (e) => progress.restart(e));
   trainer.on('phase', (e) =>
-    progress.note(`step ${e.updateStep}: full-rank warm start done, switching to LoRA (${(e.trainableParams / 1e6).toFixed(3)}M of ${(e.totalParams / 1e6).toFixed(3)}M parameters trainable)`),
+    progress.note(
+      `step ${e.updateStep}: full-rank warm start done, switching to LoRA (${(e.trainableParams / 1e6).toFixed(3)}M of ${(e.totalParams / 1e6).toFixed(3)}M parameters trainable)`,
+    ),
   );
   trainer.on('checkpoint', (e) => progress.note(`checkpoint: ${e.path}`));
 }
@@ -37,7 +44,10 @@ export function attachRunLog(trainer: Trainer, dir: RunDirectory, progress: Prog
 export function describeRun(run: PreparedRun, trainer: Trainer, saveDir: string): string[] {
   const o = trainer.options;
   const m = run.modelConfig;
-  const params = trainer.model.namedParameters().filter(([name]) => !name.includes('.lora_')).reduce((n, [, v]) => n + v.size, 0);
+  const params = trainer.model
+    .namedParameters()
+    .filter(([name]) => !name.includes('.lora_'))
+    .reduce((n, [, v]) => n + v.size, 0);
   const plan =
     o.mode === 'full'
       ? 'full-rank training'
@@ -51,8 +61,19 @@ export function describeRun(run: PreparedRun, trainer: Trainer, saveDir: string)
 }
 
 /** A sampled continuation of `prompt` (temperature 0.8, top-k 40, seeded). */
-export async function sampleText(model: LlamaModel, tokenizer: Tokenizer, prompt: string, tokens: number, seed: number): Promise<string> {
+export async function sampleText(
+  model: LlamaModel,
+  tokenizer: Tokenizer,
+  prompt: string,
+  tokens: number,
+  seed: number,
+): Promise<string> {
   const promptIds = tokenizer.encode(prompt);
-  const ids = await model.generate(promptIds.length > 0 ? promptIds : [tokenizer.eosId], { maxNewTokens: tokens, temperature: 0.8, topK: 40, seed });
+  const ids = await model.generate(promptIds.length > 0 ? promptIds : [tokenizer.eosId], {
+    maxNewTokens: tokens,
+    temperature: 0.8,
+    topK: 40,
+    seed,
+  });
   return tokenizer.decode(ids);
 }

@@ -10,7 +10,9 @@ export function onStopSignals(trainer: Trainer, note: (line: string) => void): (
       note(`${signal} again: exiting without saving`);
       process.exit(130);
     }
-    note(`${signal}: finishing update step ${trainer.updateStep + 1}, then saving a checkpoint (send again to exit at once)`);
+    note(
+      `${signal}: finishing update step ${trainer.updateStep + 1}, then saving a checkpoint (send again to exit at once)`,
+    );
     trainer.stop();
   };
   process.on('SIGINT', handler);

@@ -1,5 +1,6 @@
 // Micro-benchmark for PERF.md: matmul rates by variant, then a LLaMA-like step with a kernel profile.
-// Run: cd /work/main && npx tsx packages/backend/scripts/bench-wasm.ts [--backend wasm|cpu] [--threads N] [--steps N] [--no-kernels]
+// Run: cd /work/main && npx tsx packages/backend/scripts/bench-wasm.ts [--backend wasm|cpu] [--threads N]
+//   [--steps N] [--batch N] [--no-kernels] [--wall] [--stock all|BatchMatMul,Identity,...]
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/index';
 import { DEMO_SHAPE, makeStep, stepFlops } from './llama-step';
@@ -29,39 +30,62 @@ function time(f: () => void, reps: number): number {
   return best;
 }
 
-function matmulRate(label: string, a: number[], b: number[], ta: boolean, tb: boolean, flops: number) {
+function matmulRate(
+  label: string,
+  a: number[],
+  b: number[],
+  ta: boolean,
+  tb: boolean,
+  flops: number,
+) {
   const x = tf.randomNormal(a);
   const y = tf.randomNormal(b);
-    const s = time(() => tf.tidy(() => {
-    tf.matMul(x, y, ta, tb).dataSync();
-  }), 8);
-  console.log(`${label.padEnd(34)} ${(flops / s / 1e9).toFixed(2).padStart(7)} GFLOP/s  (${(s * 1000).toFixed(1)} ms)`);
+  const s = time(
+    () =>
+      tf.tidy(() => {
+        tf.matMul(x, y, ta, tb).dataSync();
+      }),
+    8,
+  );
+  console.log(
+    `${label.padEnd(34)} ${(flops / s / 1e9).toFixed(2).padStart(7)} GFLOP/s  (${(s * 1000).toFixed(1)} ms)`,
+  );
   tf.dispose([x, y]);
   return flops / s;
 }
 
-// --stock: measure tfjs-backend-wasm's own BatchMatMul (the baseline) instead of ours.
-const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
-const stockMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
+// --stock K1,K2 (or --stock all): use tfjs-backend-wasm's own kernels for these names instead of
+// ours, to measure what each replacement gains.
+await import('@tensorflow/tfjs-backend-wasm');
+const stock = new Map(tf.getKernelsForBackend('wasm').map((k) => [k.kernelName, k]));
 const info = await initBackend({
   prefer: arg('backend', 'wasm') as 'wasm' | 'cpu',
   ...(process.argv.includes('--threads') ? { wasmThreads: Number(arg('threads', '1')) } : {}),
 });
-if (process.argv.includes('--stock') && stockMatMul) {
-  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-  tf.registerKernel(stockMatMul);
-  stockMatMul.setupFunc?.(tf.backend());
-  info.kernels = info.kernels.filter((name) => name !== tf.BatchMatMul);
+const stockNames =
+  arg('stock', '') === 'all' ? [...info.kernels] : arg('stock', '').split(',').filter(Boolean);
+for (const name of stockNames) {
+  const config = stock.get(name);
+  if (!config) continue;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel(config);
+  config.setupFunc?.(tf.backend());
+  info.kernels = info.kernels.filter((k) => k !== name);
 }
-void wasmPackage;
-console.log(`backend ${info.name} threads ${info.threads ?? '-'} kernels [${info.kernels.join(', ')}]`);
+console.log(
+  `backend ${info.name} threads ${info.threads ?? '-'} kernels [${info.kernels.join(', ')}]`,
+);
 const [m, k, n] = [1024, 128, 352];
 const f2 = 2 * m * k * n;
 const plain = matmulRate(`2D [${m},${k}]x[${k},${n}]`, [m, k], [k, n], false, false, f2);
-matmulRate('2D transposeB (dx = dy Wᵀ)', [m, n], [k, n], false, true, f2);
-matmulRate('2D transposeA (dW = xᵀ dy)', [k, m], [k, n], true, false, f2);
-matmulRate('batched q·kᵀ [32,128,32]', [32, 128, 32], [32, 128, 32], false, true, 2 * 32 * 128 * 128 * 32);
-matmulRate('batched p·v [32,128,128]x[..,32]', [32, 128, 128], [32, 128, 32], false, false, 2 * 32 * 128 * 128 * 32);
+const attention = 2 * 32 * 128 * 128 * 32;
+const variants: Array<[string, number[], number[], boolean, boolean, number]> = [
+  ['2D transposeB (dx = dy Wᵀ)', [m, n], [k, n], false, true, f2],
+  ['2D transposeA (dW = xᵀ dy)', [k, m], [k, n], true, false, f2],
+  ['batched q·kᵀ [32,128,32]', [32, 128, 32], [32, 128, 32], false, true, attention],
+  ['batched p·v [32,128,128]x[..,32]', [32, 128, 128], [32, 128, 32], false, false, attention],
+];
+for (const v of variants) matmulRate(...v);
 
 const shape = { ...DEMO_SHAPE, batch: Number(arg('batch', String(DEMO_SHAPE.batch))) };
 const { step, dispose } = makeStep(shape);
@@ -69,17 +93,39 @@ step();
 const steps = Number(arg('steps', '3'));
 const s = time(step, steps);
 const rate = stepFlops(shape) / s;
+// The plain rate again after the step, best of both: one disturbed sample would inflate the ratio.
+const plainBest = Math.max(plain, matmulRate('2D plain again', [m, k], [k, n], false, false, f2));
 console.log(
-  `step ${JSON.stringify(shape)}: ${(s * 1000).toFixed(0)} ms, ${(rate / 1e9).toFixed(2)} GFLOP/s = ${((100 * rate) / plain).toFixed(0)}% of plain 2D matmul`,
+  `step ${JSON.stringify(shape)}: ${(s * 1000).toFixed(0)} ms, ${(rate / 1e9).toFixed(2)} GFLOP/s = ${((100 * rate) / plainBest).toFixed(0)}% of plain 2D matmul (${(plainBest / 1e9).toFixed(1)} GFLOP/s)`,
 );
+// --ab Name,...: alternate stock and our kernels for these names on the same step, best of 5 each.
+// Interleaving keeps both sides under the same load from the machine's other users.
+if (process.argv.includes('--ab')) {
+  const names = arg('ab', '').split(',');
+  const ours = names.map((name) => tf.getKernel(name, 'wasm')!);
+  const use = (configs: tf.KernelConfig[]) => {
+    for (const config of configs) {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+      tf.registerKernel(config);
+      config.setupFunc?.(tf.backend());
+    }
+  };
+  const best = { stock: Number.POSITIVE_INFINITY, ours: Number.POSITIVE_INFINITY };
+  for (let round = 0; round < 5; round++) {
+    use(names.map((name) => stock.get(name)!));
+    best.stock = Math.min(best.stock, time(step, 1));
+    use(ours);
+    best.ours = Math.min(best.ours, time(step, 1));
+  }
+  console.log(
+    `A/B ${names.join(',')}: stock ${(best.stock * 1000).toFixed(0)} ms, ours ${(best.ours * 1000).toFixed(0)} ms`,
+  );
+}
 if (!process.argv.includes('--no-kernels')) {
-  // Per-kernel CPU time: every wasm kernel wrapped with a process.cpuUsage() timer (tf.profile's
+  // Per-kernel time (CPU, or wall with --wall): every kernel wrapped with a timer (tf.profile's
   // wall times swing with the other users' load). Time outside kernels is the engine's own.
   const byKernel = new Map<string, number>();
-  const cpuMs = () => {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
-  };
+  const cpuMs = () => now() * 1000;
   for (const config of tf.getKernelsForBackend(info.tfBackend)) {
     const inner = config.kernelFunc;
     tf.unregisterKernel(config.kernelName, config.backendName);
@@ -89,9 +135,10 @@ if (!process.argv.includes('--no-kernels')) {
         const t0 = cpuMs();
         const out = inner(args);
         const a = args.inputs as Record<string, tf.TensorInfo>;
-        const key = config.kernelName === tf.BatchMatMul
-          ? `BatchMatMul [${a.a!.shape}]x[${a.b!.shape}] ${args.attrs?.transposeA ? 'T' : 'N'}${args.attrs?.transposeB ? 'T' : 'N'}`
-          : config.kernelName;
+        const key =
+          config.kernelName === tf.BatchMatMul
+            ? `BatchMatMul [${a.a!.shape}]x[${a.b!.shape}] ${args.attrs?.transposeA ? 'T' : 'N'}${args.attrs?.transposeB ? 'T' : 'N'}`
+            : config.kernelName;
         byKernel.set(key, (byKernel.get(key) ?? 0) + cpuMs() - t0);
         return out;
       },
@@ -101,11 +148,19 @@ if (!process.argv.includes('--no-kernels')) {
   step();
   const stepMs = cpuMs() - t0;
   const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
-  console.log(`one step ${stepMs.toFixed(0)} ms CPU: kernels ${total.toFixed(0)} ms, engine/JS outside kernels ${(stepMs - total).toFixed(0)} ms`);
-  const matmul = [...byKernel].filter(([k]) => k.startsWith('BatchMatMul')).reduce((a, [, v]) => a + v, 0);
-  console.log(`  matmuls ${matmul.toFixed(0)} ms (${((100 * matmul) / stepMs).toFixed(0)}%), other kernels ${(total - matmul).toFixed(0)} ms`);
+  console.log(
+    `one step ${stepMs.toFixed(0)} ms ${useWall ? 'wall' : 'CPU'}: kernels ${total.toFixed(0)} ms, engine/JS outside kernels ${(stepMs - total).toFixed(0)} ms`,
+  );
+  const matmul = [...byKernel]
+    .filter(([k]) => k.startsWith('BatchMatMul'))
+    .reduce((a, [, v]) => a + v, 0);
+  console.log(
+    `  matmuls ${matmul.toFixed(0)} ms (${((100 * matmul) / stepMs).toFixed(0)}%), other kernels ${(total - matmul).toFixed(0)} ms`,
+  );
   for (const [name, ms] of [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-    console.log(`  ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / stepMs).toFixed(1).padStart(5)}%  ${name}`);
+    console.log(
+      `  ${ms.toFixed(1).padStart(8)} ms ${((100 * ms) / stepMs).toFixed(1).padStart(5)}%  ${name}`,
+    );
   }
 }
 dispose();

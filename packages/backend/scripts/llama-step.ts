@@ -12,7 +12,15 @@ export interface StepShape {
 }
 
 /** The `demo` preset of @relora/llama (hidden 128, 4 layers) at batch 8, seq 128, byte-level vocab. */
-export const DEMO_SHAPE: StepShape = { batch: 8, seq: 128, hidden: 128, intermediate: 352, heads: 4, layers: 4, vocab: 259 };
+export const DEMO_SHAPE: StepShape = {
+  batch: 8,
+  seq: 128,
+  hidden: 128,
+  intermediate: 352,
+  heads: 4,
+  layers: 4,
+  vocab: 259,
+};
 
 const rmsNorm = (x: tf.Tensor, w: tf.Tensor) =>
   tf.mul(tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-6))), w);
@@ -20,13 +28,16 @@ const rmsNorm = (x: tf.Tensor, w: tf.Tensor) =>
 /** FLOPs of the step's matmuls, forward and backward (3x forward). */
 export function stepFlops(s: StepShape): number {
   const rows = s.batch * s.seq;
-  const perLayer = 2 * rows * s.hidden * (4 * s.hidden + 3 * s.intermediate) + 2 * 2 * s.batch * s.seq * s.seq * s.hidden;
+  const perLayer =
+    2 * rows * s.hidden * (4 * s.hidden + 3 * s.intermediate) +
+    2 * 2 * s.batch * s.seq * s.seq * s.hidden;
   return 3 * (s.layers * perLayer + 2 * rows * s.hidden * s.vocab);
 }
 
 /** Builds the variables and returns a function running one step (returns the loss value). */
 export function makeStep(s: StepShape): { step: () => number; dispose: () => void } {
-  const v = (shape: number[], std: number) => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 7), std));
+  const v = (shape: number[], std: number) =>
+    tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 7), std));
   const d = s.hidden;
   const hd = d / s.heads;
   const embed = v([s.vocab, d], 0.02);
@@ -54,7 +65,8 @@ export function makeStep(s: StepShape): { step: () => number; dispose: () => voi
   const col = tf.reshape(tf.range(0, s.seq, 1, 'int32'), [1, s.seq]);
   const mask = tf.mul(tf.cast(tf.greater(col, row), 'float32'), -1e9);
   const rows = s.batch * s.seq;
-  const heads = (x: tf.Tensor) => tf.transpose(tf.reshape(x, [s.batch, s.seq, s.heads, hd]), [0, 2, 1, 3]);
+  const heads = (x: tf.Tensor) =>
+    tf.transpose(tf.reshape(x, [s.batch, s.seq, s.heads, hd]), [0, 2, 1, 3]);
   const rotary = (x: tf.Tensor) => {
     const [x1, x2] = tf.split(x, 2, 3) as [tf.Tensor, tf.Tensor];
     return tf.add(tf.mul(x, cos), tf.mul(tf.concat([x2, x1], 3), sin));
@@ -76,7 +88,9 @@ export function makeStep(s: StepShape): { step: () => number; dispose: () => voi
     }
     const logits = tf.matMul(rmsNorm(x, finalNorm), head);
     const logp = tf.logSoftmax(logits);
-    return tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(targets as tf.Tensor1D, s.vocab), logp), -1))) as tf.Scalar;
+    return tf.neg(
+      tf.mean(tf.sum(tf.mul(tf.oneHot(targets as tf.Tensor1D, s.vocab), logp), -1)),
+    ) as tf.Scalar;
   };
   const step = () =>
     tf.tidy(() => {
@@ -85,6 +99,22 @@ export function makeStep(s: StepShape): { step: () => number; dispose: () => voi
       for (const g of Object.values(grads)) g.dataSync();
       return value.dataSync()[0]!;
     });
-  const dispose = () => tf.dispose([embed, head, finalNorm, ids, targets, pos, inv, ang, cos, sin, row, col, mask, ...layers.flatMap((l) => Object.values(l))]);
+  const dispose = () =>
+    tf.dispose([
+      embed,
+      head,
+      finalNorm,
+      ids,
+      targets,
+      pos,
+      inv,
+      ang,
+      cos,
+      sin,
+      row,
+      col,
+      mask,
+      ...layers.flatMap((l) => Object.values(l)),
+    ]);
   return { step, dispose };
 }

@@ -5,6 +5,7 @@ import { version_layers } from '@tensorflow/tfjs-layers';
 import { batchMatMulGradConfig } from './batch-mat-mul-grad';
 import { installPeakTracking } from './memory-report';
 import { registerWasmKernels } from './wasm/register-wasm-kernels';
+import { isNode, useThreadedWasm } from './wasm/threaded-wasm-node';
 
 /** Backends in the order `initBackend` tries them. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -13,8 +14,11 @@ export interface InitBackendOptions {
   /** Force one backend; `initBackend` throws, naming the cause, if it cannot load. Default: best available. */
   prefer?: BackendName;
   /**
-   * Threads for the wasm backend's XNNPACK pool. Only the threaded wasm build uses it, and tfjs
-   * does not start that build in Node, so there it stays 1. Default: undefined (tfjs' own default).
+   * Threads for the wasm backend's XNNPACK pool (matmuls and most kernels split their work over it).
+   * Above 1 in Node, @relora/backend starts tfjs-backend-wasm's threaded SIMD build itself (tfjs
+   * never does in Node); in browsers tfjs uses it when the page is cross-origin isolated.
+   * It applies when wasm is first initialised in the process: asking for another count once wasm
+   * tensors exist throws. Default: 1 (the single-threaded build, as tfjs does in Node).
    */
   wasmThreads?: number;
 }
@@ -71,7 +75,7 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Loa
       };
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      if (options.wasmThreads !== undefined) wasm.setThreadsCount(options.wasmThreads);
+      await setWasmThreads(options.wasmThreads);
       return { tfBackend: 'wasm', versions: { 'tfjs-backend-wasm': wasm.version_wasm } };
     }
     case 'cpu': {
@@ -79,6 +83,21 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Loa
       return { tfBackend: 'cpu', versions: { 'tfjs-backend-cpu': cpu.version_cpu } };
     }
   }
+}
+
+let wasmThreadsSet = 1;
+
+async function setWasmThreads(threads: number | undefined): Promise<void> {
+  if (threads === undefined || threads === wasmThreadsSet) return;
+  const initialised = 'wasm' in (tf.engine() as unknown as { registry: object }).registry;
+  if (initialised) {
+    throw new Error(
+      `wasmThreads: the wasm backend already runs with ${wasmThreadsSet} thread(s); pass wasmThreads=${threads} to the first initBackend call that picks wasm`,
+    );
+  }
+  if (isNode()) await useThreadedWasm(threads);
+  else (await import('@tensorflow/tfjs-backend-wasm')).setThreadsCount(threads);
+  wasmThreadsSet = threads;
 }
 
 async function threadsOf(name: BackendName): Promise<number | undefined> {

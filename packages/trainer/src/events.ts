@@ -87,6 +87,7 @@ export class TrainerEmitter {
   }
 
   protected emit<K extends keyof TrainerEventMap>(name: K, event: TrainerEventMap[K]): void {
-    for (const listener of this.listeners.get(name) ?? []) (listener as Listener<TrainerEventMap[K]>)(event);
+    for (const listener of this.listeners.get(name) ?? [])
+      (listener as Listener<TrainerEventMap[K]>)(event);
   }
 }

@@ -8,7 +8,11 @@ import type { LoraRngState } from './training-state';
  * `loraDropout`, trainable scaling per `trainScaling`). As in the reference, plain LoRA from scratch
  * (`lora` mode with no warm start) keeps no frozen weight (`lora_only`).
  */
-export function switchToLoRA(model: LinearHost, o: TrainerOptions, warmStarted: boolean): LoRAHandle {
+export function switchToLoRA(
+  model: LinearHost,
+  o: TrainerOptions,
+  warmStarted: boolean,
+): LoRAHandle {
   return applyLoRA(model, {
     rank: o.loraR,
     alpha: o.loraAlpha,

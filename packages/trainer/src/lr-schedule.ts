@@ -43,7 +43,11 @@ export function learningRateAt(o: TrainerOptions): (step: number) => number {
   const main = buildSchedule(o, phaseSteps(o));
   const warm =
     start > 0
-      ? cyclicalCosine({ warmupSteps: Math.min(o.warmupSteps, start), numTrainingSteps: o.numTrainingSteps, minLrRatio: o.minLrRatio })
+      ? cyclicalCosine({
+          warmupSteps: Math.min(o.warmupSteps, start),
+          numTrainingSteps: o.numTrainingSteps,
+          minLrRatio: o.minLrRatio,
+        })
       : undefined;
   return (step) => (warm && step < start ? o.warmStartLr * warm(step) : o.lr * main(step - start));
 }

@@ -1,5 +1,15 @@
 // Public API of @relora/trainer/node: the run directory and checkpoints on disk (Node only).
-export { loadCheckpointWeights, readCheckpointConfig, readTrainingState, resumeFromCheckpoint } from './node/checkpoint-reader';
-export { CHECKPOINT_FILES, listCheckpoints, pruneCheckpoints, writeCheckpoint } from './node/checkpoint-writer';
+export {
+  loadCheckpointWeights,
+  readCheckpointConfig,
+  readTrainingState,
+  resumeFromCheckpoint,
+} from './node/checkpoint-reader';
 export type { WriteCheckpointOptions } from './node/checkpoint-writer';
+export {
+  CHECKPOINT_FILES,
+  listCheckpoints,
+  pruneCheckpoints,
+  writeCheckpoint,
+} from './node/checkpoint-writer';
 export { RunDirectory, readJsonl, writeFileAtomic, writeJsonAtomic } from './node/run-directory';

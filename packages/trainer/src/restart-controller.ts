@@ -1,12 +1,19 @@
 // Builds the ReLoRA restart controller of a trainer: merge cadence, reset cadence and reset policy from the options.
 import { resetOptimizerState } from '@relora/optim';
-import { ReLoRA, type ResetPolicy, RestartScheduler, type RestartSchedulerState } from '@relora/restarts';
+import {
+  ReLoRA,
+  type ResetPolicy,
+  RestartScheduler,
+  type RestartSchedulerState,
+} from '@relora/restarts';
 import type { Trainer } from './trainer';
 
 function resetPolicy(trainer: Trainer): ResetPolicy | undefined {
   const o = trainer.options;
-  if (o.optimizerRandomPruning > 0) return { mode: 'random', ratio: o.optimizerRandomPruning, seed: o.seed };
-  if (o.optimizerMagnitudePruning > 0) return { mode: 'magnitude', ratio: o.optimizerMagnitudePruning, seed: o.seed };
+  if (o.optimizerRandomPruning > 0)
+    return { mode: 'random', ratio: o.optimizerRandomPruning, seed: o.seed };
+  if (o.optimizerMagnitudePruning > 0)
+    return { mode: 'magnitude', ratio: o.optimizerMagnitudePruning, seed: o.seed };
   if (o.resetOptimizerOnRelora) return { mode: 'zero', seed: o.seed };
   return undefined;
 }

@@ -39,7 +39,11 @@ export function accumulateGradients(
     const batch = nextBatch();
     tokens += batch.inputIds.size;
     const { value, grads: micro } = tf.variableGrads(
-      () => tf.div(model.loss(batch.inputIds, batch.targets, { training: true }), accumulation) as tf.Scalar,
+      () =>
+        tf.div(
+          model.loss(batch.inputIds, batch.targets, { training: true }),
+          accumulation,
+        ) as tf.Scalar,
       variables,
     );
     tf.dispose([batch.inputIds, batch.targets]);
@@ -56,7 +60,7 @@ export function accumulateGradients(
       if (before) tf.dispose([before, g]);
     }
   }
-  const loss = (lossSum.dataSync()[0] as number);
+  const loss = lossSum.dataSync()[0] as number;
   lossSum.dispose();
   return { loss, grads, tokens };
 }

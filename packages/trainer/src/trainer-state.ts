@@ -1,5 +1,9 @@
 // A trainer's state out (weights merged for export, raw variables, optimizer, training_state) and back in.
-import { deserializeAdamWState, type SerializedAdamWState, serializeAdamWState } from '@relora/optim';
+import {
+  deserializeAdamWState,
+  type SerializedAdamWState,
+  serializeAdamWState,
+} from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { loraRngState, restoreLoraRngState } from './lora-phase';
 import { createRestartController } from './restart-controller';
@@ -37,7 +41,10 @@ export function mergedWeights(trainer: Trainer): Array<[string, tf.Tensor]> {
     if (name.includes('.lora_')) continue;
     const module = name.endsWith('.weight') ? name.slice(0, -'.weight'.length) : '';
     const layer = layers?.get(module);
-    out.push([name, layer ? tf.tidy(() => tf.add(variable, layer.pendingUpdate())) : tf.clone(variable)]);
+    out.push([
+      name,
+      layer ? tf.tidy(() => tf.add(variable, layer.pendingUpdate())) : tf.clone(variable),
+    ]);
     seen.add(name);
   }
   for (const [module, layer] of layers ?? []) {
@@ -64,7 +71,11 @@ export interface TrainerCheckpoint {
  * phase, weights, optimizer, restart cadence, data cursor, random counters. Throws naming the first
  * option that differs (see {@link checkResumable}).
  */
-export function restoreTrainer(trainer: Trainer, checkpoint: TrainerCheckpoint, where: string): void {
+export function restoreTrainer(
+  trainer: Trainer,
+  checkpoint: TrainerCheckpoint,
+  where: string,
+): void {
   const { state } = checkpoint;
   checkResumable(state, trainer.options, where);
   if (state.phase === 'lora' && !trainer.lora) {

@@ -8,8 +8,10 @@ import type { StepEvent } from './events';
 import type { TrainerOptions } from './options';
 import { Trainer } from './trainer';
 
-const TEXT = Array.from({ length: 40 }, (_, i) =>
-  `Document ${i}: the quick brown fox jumps over the lazy dog, and the cat sat on the mat ${i % 7} times.`,
+const TEXT = Array.from(
+  { length: 40 },
+  (_, i) =>
+    `Document ${i}: the quick brown fox jumps over the lazy dog, and the cat sat on the mat ${i % 7} times.`,
 );
 
 function setup(options: Partial<TrainerOptions>) {
@@ -20,9 +22,19 @@ function setup(options: Partial<TrainerOptions>) {
     seed: 0,
     validationFraction: 0.2,
   });
-  const config = llamaPreset('tiny', { vocabSize: tokenizer.vocabSize, hiddenSize: 32, intermediateSize: 64, numLayers: 1 });
+  const config = llamaPreset('tiny', {
+    vocabSize: tokenizer.vocabSize,
+    hiddenSize: 32,
+    intermediateSize: 64,
+    numLayers: 1,
+  });
   const model = createLlama(config, { seed: 0 });
-  const trainer = new Trainer({ model, train: loaders.train, validation: loaders.validation, options });
+  const trainer = new Trainer({
+    model,
+    train: loaders.train,
+    validation: loaders.validation,
+    options,
+  });
   return { trainer, model };
 }
 
@@ -43,35 +55,77 @@ const SMALL: Partial<TrainerOptions> = {
 
 describe('Trainer', () => {
   beforeAll(async () => {
-    await initBackend({ prefer: 'cpu' });
+    await initBackend({ prefer: 'wasm' });
   });
 
   it('warm-starts full-rank, switches to ReLoRA and restarts on the reference cadence', async () => {
     const { trainer, model } = setup(SMALL);
     const steps: StepEvent[] = [];
     const restarts: number[] = [];
+    const evals: number[] = [];
     let phaseAt = -1;
     trainer.on('step', (e) => steps.push(e));
     trainer.on('restart', (e) => restarts.push(e.updateStep));
+    trainer.on('eval', (e) => evals.push(e.updateStep));
     trainer.on('phase', (e) => {
       phaseAt = e.updateStep;
     });
     const result = await trainer.run();
     expect(result.reason).toBe('finished');
     expect(steps.map((s) => s.updateStep)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(steps.map((s) => s.phase)).toEqual([...Array(4).fill('full'), ...Array(8).fill('lora')]);
     expect(phaseAt).toBe(4);
-    // LoRA phase starts at 4: merges after 0-based steps 8 and 12 - 1 ... i.e. update_step 9 (and 13 is past the end)
+    // the LoRA phase's schedule starts at 4: merge once (update_step - 4) % 4 == 1, i.e. at 9 (13 is past the end)
     expect(restarts).toEqual([9]);
-    expect(steps.every((s) => Number.isFinite(s.loss))).toBe(true);
+    expect(evals).toEqual([0, 4, 8, 12]);
+    // the LR re-warms from 0 at the switch and at the restart (cosine_restarts, restart warmup 1)
+    expect(steps[4]?.lr).toBe(0);
+    expect(steps[8]?.lr).toBe(0);
+    expect(
+      steps.every((s) => Number.isFinite(s.loss) && s.tokensSeen === s.updateStep * 4 * 16),
+    ).toBe(true);
+    expect(result.perplexity).toBeLessThan(258);
     model.dispose();
   });
 
-  it('leaks no tensors per update step', async () => {
-    const { trainer, model } = setup({ ...SMALL, evalEvery: 0 });
+  it('stops after the current step when asked', async () => {
+    const { trainer, model } = setup(SMALL);
+    trainer.on('step', (e) => {
+      if (e.updateStep === 2) trainer.stop();
+    });
+    expect(await trainer.run()).toMatchObject({ reason: 'stopped', updateStep: 2 });
+    model.dispose();
+  });
+
+  it('rejects inconsistent options naming the option', () => {
+    expect(() => setup({ ...SMALL, numTrainingSteps: 13 })).toThrow(/cycle length/);
+    expect(() => setup({ ...SMALL, totalBatchSize: 3 })).toThrow(/multiple of batchSize/);
+  });
+});
+
+describe.each(['cpu', 'wasm'] as const)('Trainer on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ prefer: backend });
+  });
+
+  it('leaks no tensors across update steps, merges and optimizer resets', async () => {
+    const options = {
+      ...SMALL,
+      numTrainingSteps: 8,
+      warmStartSteps: 0,
+      relora: 2,
+      warmupSteps: 1,
+      evalEvery: 0,
+      maxLength: 8,
+    };
+    const { trainer, model } = setup(options);
+    let restarts = 0;
+    trainer.on('restart', () => restarts++);
     await trainer.step();
     await trainer.step();
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 6; i++) await trainer.step();
+    for (let i = 0; i < 5; i++) await trainer.step();
+    expect(restarts).toBeGreaterThanOrEqual(2);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });

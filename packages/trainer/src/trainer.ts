@@ -1,7 +1,8 @@
 // The training loop: full-rank warm start, LoRA/ReLoRA phase, accumulation, clipping, AdamW, restarts, eval, saves.
-import { AdamW, clipByGlobalNorm } from '@relora/optim';
+
 import type { LinearHost, LoRAHandle } from '@relora/lora';
-import { ReLoRA } from '@relora/restarts';
+import { AdamW, clipByGlobalNorm } from '@relora/optim';
+import type { ReLoRA } from '@relora/restarts';
 import * as tf from '@tensorflow/tfjs-core';
 import { type EvalSource, evaluateLoss } from './evaluate';
 import { TrainerEmitter } from './events';
@@ -12,6 +13,12 @@ import { createRestartController } from './restart-controller';
 import { accumulateGradients, type Batch, type LossModel } from './train-step';
 import { NonFiniteLossError } from './training-state';
 import { resolveTrainerOptions } from './validate-options';
+
+function nextTick(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+}
 
 /** What the trainer needs from a model (an `@relora/llama` model satisfies it). */
 export interface TrainerModel extends LinearHost, LossModel {
@@ -86,11 +93,14 @@ export class Trainer extends TrainerEmitter {
     this.saveHook = init.save;
     this.updateStep = init.startStep ?? 0;
     if (this.updateStep !== 0 && this.updateStep !== this.options.warmStartSteps) {
-      throw new Error(`Trainer: startStep (${this.updateStep}) must equal warmStartSteps (${this.options.warmStartSteps})`);
+      throw new Error(
+        `Trainer: startStep (${this.updateStep}) must equal warmStartSteps (${this.options.warmStartSteps})`,
+      );
     }
     this.lrAt = learningRateAt(this.options);
     this.optimizer = this.createOptimizer();
-    if (this.options.mode !== 'full' && this.updateStep >= this.options.warmStartSteps) this.enterLoRA(false);
+    if (this.options.mode !== 'full' && this.updateStep >= this.options.warmStartSteps)
+      this.enterLoRA(false);
   }
 
   /** `full` before the switch to LoRA (or in a full-rank run), else `lora`. */
@@ -108,7 +118,10 @@ export class Trainer extends TrainerEmitter {
   }
 
   get nOptimizerResets(): number {
-    const resets = this.options.resetOptimizerOnRelora || this.options.optimizerRandomPruning > 0 || this.options.optimizerMagnitudePruning > 0;
+    const resets =
+      this.options.resetOptimizerOnRelora ||
+      this.options.optimizerRandomPruning > 0 ||
+      this.options.optimizerMagnitudePruning > 0;
     return resets ? (this.relora?.scheduler?.optimizerResets ?? 0) : 0;
   }
 
@@ -122,16 +135,26 @@ export class Trainer extends TrainerEmitter {
     this.stopRequested = false;
     if (this.globalStep === 0 && this.options.evalEvery > 0) this.evaluate();
     while (this.updateStep < this.options.numTrainingSteps && !this.stopRequested) {
-      if (!this.lora && this.options.mode !== 'full' && this.updateStep >= this.options.warmStartSteps) this.enterLoRA(true);
+      if (
+        !this.lora &&
+        this.options.mode !== 'full' &&
+        this.updateStep >= this.options.warmStartSteps
+      )
+        this.enterLoRA(true);
       await this.step();
+      // Let timers and signal handlers run between steps (the step itself never yields).
+      await nextTick();
     }
     const finished = this.updateStep >= this.options.numTrainingSteps;
-    if (finished && this.validation && this.lastEval?.updateStep !== this.updateStep) this.evaluate();
+    if (finished && this.validation && this.lastEval?.updateStep !== this.updateStep)
+      this.evaluate();
     if (this.lastSaveStep !== this.updateStep) await this.save();
     return {
       reason: finished ? 'finished' : 'stopped',
       updateStep: this.updateStep,
-      ...(this.lastEval ? { evalLoss: this.lastEval.loss, perplexity: this.lastEval.perplexity } : {}),
+      ...(this.lastEval
+        ? { evalLoss: this.lastEval.loss, perplexity: this.lastEval.perplexity }
+        : {}),
     };
   }
 
@@ -141,10 +164,18 @@ export class Trainer extends TrainerEmitter {
     const step = this.updateStep;
     const lr = this.lrAt(step);
     const started = performance.now();
-    const { loss, grads, tokens } = accumulateGradients(this.model, () => this.train.next(), this.accumulation, this.trainable);
+    const { loss, grads, tokens } = accumulateGradients(
+      this.model,
+      () => this.train.next(),
+      this.accumulation,
+      this.trainable,
+    );
     this.globalStep += this.accumulation;
     this.tokensSeen += tokens;
-    const clipped = clipByGlobalNorm(grads, o.clipGradNorm > 0 ? o.clipGradNorm : Number.POSITIVE_INFINITY);
+    const clipped = clipByGlobalNorm(
+      grads,
+      o.clipGradNorm > 0 ? o.clipGradNorm : Number.POSITIVE_INFINITY,
+    );
     const gradNorm = clipped.norm;
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
       tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
@@ -185,8 +216,17 @@ export class Trainer extends TrainerEmitter {
   evaluate(): void {
     if (!this.validation) return;
     const result = evaluateLoss(this.model, this.validation, this.options.evalTokens);
-    this.lastEval = { updateStep: this.updateStep, loss: result.loss, perplexity: result.perplexity };
-    this.emit('eval', { updateStep: this.updateStep, evalLoss: result.loss, perplexity: result.perplexity, evalTokens: result.tokens });
+    this.lastEval = {
+      updateStep: this.updateStep,
+      loss: result.loss,
+      perplexity: result.perplexity,
+    };
+    this.emit('eval', {
+      updateStep: this.updateStep,
+      evalLoss: result.loss,
+      perplexity: result.perplexity,
+      evalTokens: result.tokens,
+    });
   }
 
   /** Calls the save hook (if any) and emits `checkpoint`. */
@@ -223,8 +263,16 @@ export class Trainer extends TrainerEmitter {
   }
 
   private createOptimizer(): AdamW {
-    this.trainable = this.model.namedParameters().filter(([, v]) => v.trainable).map(([, v]) => v);
+    this.trainable = this.model
+      .namedParameters()
+      .filter(([, v]) => v.trainable)
+      .map(([, v]) => v);
     const o = this.options;
-    return new AdamW({ lr: o.lr, beta1: o.adamBeta1, beta2: o.adamBeta2, weightDecay: o.weightDecay });
+    return new AdamW({
+      lr: o.lr,
+      beta1: o.adamBeta1,
+      beta2: o.adamBeta2,
+      weightDecay: o.weightDecay,
+    });
   }
 }

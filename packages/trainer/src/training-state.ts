@@ -66,7 +66,8 @@ export const RESUME_INVARIANTS = [
 
 /** Throws naming the first option that differs between a checkpoint's run and this one. */
 export function checkResumable(saved: TrainingState, options: TrainerOptions, where: string): void {
-  if (saved.version !== 1) throw new Error(`${where}: unsupported training state version ${saved.version}`);
+  if (saved.version !== 1)
+    throw new Error(`${where}: unsupported training state version ${saved.version}`);
   for (const key of RESUME_INVARIANTS) {
     if (saved.options[key] !== options[key]) {
       throw new Error(

@@ -20,12 +20,17 @@ function check(ok: boolean, option: Key, message: string): void {
 
 function integer(o: TrainerOptions, key: Key, min: number): void {
   const v = o[key];
-  check(typeof v === 'number' && Number.isInteger(v) && v >= min, key, `must be an integer >= ${min}, got ${v}`);
+  check(
+    typeof v === 'number' && Number.isInteger(v) && v >= min,
+    key,
+    `must be an integer >= ${min}, got ${v}`,
+  );
 }
 
 function inRange(o: TrainerOptions, key: Key, min: number, max: number, openMax = false): void {
   const v = o[key];
-  const ok = typeof v === 'number' && Number.isFinite(v) && v >= min && (openMax ? v < max : v <= max);
+  const ok =
+    typeof v === 'number' && Number.isFinite(v) && v >= min && (openMax ? v < max : v <= max);
   check(ok, key, `must be in [${min}, ${max}${openMax ? ')' : ']'}, got ${v}`);
 }
 
@@ -36,7 +41,11 @@ export function phaseSteps(o: TrainerOptions): number {
 
 function checkSchedule(o: TrainerOptions): void {
   const steps = phaseSteps(o);
-  check(o.adjustStep === 0 || o.scheduler === 'cosine_restarts', 'adjustStep', 'is only supported with scheduler cosine_restarts');
+  check(
+    o.adjustStep === 0 || o.scheduler === 'cosine_restarts',
+    'adjustStep',
+    'is only supported with scheduler cosine_restarts',
+  );
   if (o.scheduler === 'linear') return;
   const cycle = o.cycleLength ?? steps;
   check(
@@ -62,9 +71,28 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
   const o: TrainerOptions = { ...trainerDefaults, ...options };
   if (o.mode !== 'relora' && options.relora === undefined) o.relora = null;
   if (o.cycleLength === null && o.mode === 'relora') o.cycleLength = o.relora;
-  check(['full', 'lora', 'relora'].includes(o.mode), 'mode', `must be full, lora or relora, got ${o.mode}`);
-  for (const key of ['numTrainingSteps', 'batchSize', 'totalBatchSize', 'maxLength', 'loraR'] as const) integer(o, key, 1);
-  for (const key of ['warmupSteps', 'restartWarmupSteps', 'adjustStep', 'warmStartSteps', 'evalEvery', 'saveEvery', 'seed'] as const) {
+  check(
+    ['full', 'lora', 'relora'].includes(o.mode),
+    'mode',
+    `must be full, lora or relora, got ${o.mode}`,
+  );
+  for (const key of [
+    'numTrainingSteps',
+    'batchSize',
+    'totalBatchSize',
+    'maxLength',
+    'loraR',
+  ] as const)
+    integer(o, key, 1);
+  for (const key of [
+    'warmupSteps',
+    'restartWarmupSteps',
+    'adjustStep',
+    'warmStartSteps',
+    'evalEvery',
+    'saveEvery',
+    'seed',
+  ] as const) {
     integer(o, key, 0);
   }
   integer(o, 'evalTokens', 1);
@@ -74,8 +102,16 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
     `must be a multiple of batchSize (${o.batchSize}), got ${o.totalBatchSize}`,
   );
   check(Number.isFinite(o.lr) && o.lr > 0, 'lr', `must be > 0, got ${o.lr}`);
-  check(Number.isFinite(o.warmStartLr) && o.warmStartLr > 0, 'warmStartLr', `must be > 0, got ${o.warmStartLr}`);
-  check(Number.isFinite(o.loraAlpha) && o.loraAlpha > 0, 'loraAlpha', `must be > 0, got ${o.loraAlpha}`);
+  check(
+    Number.isFinite(o.warmStartLr) && o.warmStartLr > 0,
+    'warmStartLr',
+    `must be > 0, got ${o.warmStartLr}`,
+  );
+  check(
+    Number.isFinite(o.loraAlpha) && o.loraAlpha > 0,
+    'loraAlpha',
+    `must be > 0, got ${o.loraAlpha}`,
+  );
   inRange(o, 'weightDecay', 0, Number.MAX_VALUE);
   inRange(o, 'clipGradNorm', 0, Number.MAX_VALUE);
   inRange(o, 'adamBeta1', 0, 1, true);
@@ -83,18 +119,34 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
   inRange(o, 'loraDropout', 0, 1, true);
   inRange(o, 'optimizerRandomPruning', 0, 1, true);
   inRange(o, 'optimizerMagnitudePruning', 0, 1, true);
-  check(o.minLrRatio > 0 && o.minLrRatio <= 1, 'minLrRatio', `must be in (0, 1], got ${o.minLrRatio}`);
-  check(['cosine_restarts', 'cosine', 'linear'].includes(o.scheduler), 'scheduler', `must be cosine_restarts, cosine or linear, got ${o.scheduler}`);
+  check(
+    o.minLrRatio > 0 && o.minLrRatio <= 1,
+    'minLrRatio',
+    `must be in (0, 1], got ${o.minLrRatio}`,
+  );
+  check(
+    ['cosine_restarts', 'cosine', 'linear'].includes(o.scheduler),
+    'scheduler',
+    `must be cosine_restarts, cosine or linear, got ${o.scheduler}`,
+  );
   if (o.cycleLength !== null) integer(o, 'cycleLength', 1);
   if (o.mode === 'relora') {
-    check(o.relora !== null, 'relora', 'is required in relora mode (merge-and-reinit period in update steps)');
+    check(
+      o.relora !== null,
+      'relora',
+      'is required in relora mode (merge-and-reinit period in update steps)',
+    );
     // The reference's `(step - start) % relora == 1` never fires for a period of 1.
     integer(o, 'relora', 2);
     if (o.cycleLength !== null) integer(o, 'cycleLength', 2);
   } else {
     check(o.relora === null, 'relora', `restarts need mode relora, got mode ${o.mode}`);
   }
-  const resets = [o.resetOptimizerOnRelora, o.optimizerRandomPruning > 0, o.optimizerMagnitudePruning > 0];
+  const resets = [
+    o.resetOptimizerOnRelora,
+    o.optimizerRandomPruning > 0,
+    o.optimizerMagnitudePruning > 0,
+  ];
   check(
     resets.filter(Boolean).length <= 1,
     'resetOptimizerOnRelora',
@@ -103,7 +155,9 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
   check(
     o.mode === 'full' ? o.warmStartSteps === 0 : o.warmStartSteps < o.numTrainingSteps,
     'warmStartSteps',
-    o.mode === 'full' ? 'a warm start needs mode lora or relora' : `must be < numTrainingSteps (${o.numTrainingSteps})`,
+    o.mode === 'full'
+      ? 'a warm start needs mode lora or relora'
+      : `must be < numTrainingSteps (${o.numTrainingSteps})`,
   );
   checkSchedule(o);
   return o;

@@ -1,38 +1,80 @@
 // BatchMatMul for wasm that always reaches XNNPACK's fast 2D path (the stock kernel only does so untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
-import { internals, makeView, releaseView, tensorId, type WasmInternals } from './wasm-heap';
+import { internals, type WasmInternals } from './wasm-heap';
 
-type MatMulFn = (
-  aId: number, aShape: Uint8Array, aRank: number,
-  bId: number, bShape: Uint8Array, bRank: number,
-  transposeA: boolean, transposeB: boolean, outId: number,
-) => void;
+// The wasm module's exports, called directly: the batched loop makes ~800 small calls per
+// training step, and cwrap's argument conversion and tfjs' tensor bookkeeping cost more than the
+// C++ side of a 128x32 product needs.
+interface RawModule {
+  _BatchMatMul(
+    aId: number,
+    aShape: number,
+    aRank: number,
+    bId: number,
+    bShape: number,
+    bRank: number,
+    ta: number,
+    tb: number,
+    outId: number,
+  ): void;
+  _register_tensor(id: number, size: number, memoryOffset: number): void;
+  _dispose_data(id: number): void;
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  HEAPU8: Uint8Array;
+}
 
-let wasmMatMul: MatMulFn | undefined;
-let boundTo: unknown;
+/** Runs [m, k] x [k, n] products on XNNPACK's fully-connected path, on raw heap offsets. */
+class PlainMatMul {
+  private readonly raw: RawModule;
+  private readonly shapes: number;
+  private readonly ids: [number, number, number];
 
-function matMulFn(backend: WasmInternals): MatMulFn {
-  if (!wasmMatMul || boundTo !== backend) {
-    const args = ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number'];
-    wasmMatMul = backend.wasm.cwrap('BatchMatMul', null, args) as unknown as MatMulFn;
-    boundTo = backend;
+  constructor(
+    private readonly backend: WasmInternals,
+    m: number,
+    k: number,
+    n: number,
+  ) {
+    this.raw = backend.wasm as unknown as RawModule;
+    this.shapes = this.raw._malloc(24);
+    new Int32Array(this.raw.HEAPU8.buffer, this.shapes, 6).set([1, m, k, 1, k, n]);
+    // Fresh ids from the backend's own counter, so they never collide with a tensor's.
+    const counter = backend as unknown as { dataIdNextNumber: number };
+    this.ids = [counter.dataIdNextNumber++, counter.dataIdNextNumber++, counter.dataIdNextNumber++];
   }
-  return wasmMatMul;
+
+  /** out = a b for float32 matrices at byte offsets a, b, out on the heap. */
+  run(a: number, b: number, out: number, m: number, k: number, n: number): void {
+    const [aId, bId, outId] = this.ids;
+    this.raw._register_tensor(aId, m * k, a);
+    this.raw._register_tensor(bId, k * n, b);
+    this.raw._register_tensor(outId, m * n, out);
+    this.raw._BatchMatMul(aId, this.shapes, 3, bId, this.shapes + 12, 3, 0, 0, outId);
+    // Disposing the ids also drops the XNNPACK operator cached on b (its packed weights).
+    for (const id of this.ids) this.raw._dispose_data(id);
+  }
+
+  dispose(): void {
+    this.raw._free(this.shapes);
+  }
 }
 
-const shapeBytes = (shape: number[]) => new Uint8Array(new Int32Array(shape).buffer);
-
-// [1, m, k] x [1, k, n] -> out: the stock kernel takes XNNPACK's fully-connected path for this.
-function plain(backend: WasmInternals, a: tf.TensorInfo, b: tf.TensorInfo, out: tf.TensorInfo, m: number, k: number, n: number) {
-  matMulFn(backend)(tensorId(backend, a), shapeBytes([1, m, k]), 3, tensorId(backend, b), shapeBytes([1, k, n]), 3, false, false, tensorId(backend, out));
-}
+const offsetOf = (backend: WasmInternals, t: tf.TensorInfo) =>
+  backend.dataIdMap.get(t.dataId).memoryOffset;
 
 // Tiled so the rows read and the rows written both stay in L1. The tile loop writes along the
 // longer output rows: measured ~2.3 ns/element at [1024, 128] against ~8 for the stock wasm Transpose.
 const TILE = 32;
 
 // Swaps the last two dims of x [batch, rows, cols] into a new [batch, cols, rows] tensor.
-function transposeLast(backend: WasmInternals, x: tf.TensorInfo, batch: number, rows: number, cols: number): tf.TensorInfo {
+function transposeLast(
+  backend: WasmInternals,
+  x: tf.TensorInfo,
+  batch: number,
+  rows: number,
+  cols: number,
+): tf.TensorInfo {
   const out = backend.makeOutput([batch, cols, rows], 'float32');
   const src = backend.typedArrayFromHeap(x) as Float32Array;
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
@@ -77,7 +119,11 @@ function batchIndex(outer: number[], own: number[]): number[] {
   });
 }
 
-function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function batchMatMul(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const backend = internals(args.backend);
   const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
@@ -89,7 +135,9 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   const [m, k] = transposeA ? [ac, ar] : [ar, ac];
   const [k2, n] = transposeB ? [bc, br] : [br, bc];
   if (k !== k2) {
-    throw new Error(`matMul: inner dims differ (${k} vs ${k2}) for shapes [${a.shape}] and [${b.shape}], transposeA=${transposeA}, transposeB=${transposeB}`);
+    throw new Error(
+      `matMul: inner dims differ (${k} vs ${k2}) for shapes [${a.shape}] and [${b.shape}], transposeA=${transposeA}, transposeB=${transposeB}`,
+    );
   }
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
@@ -100,21 +148,32 @@ function batchMatMul(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; at
   if (m * n === 0) return out;
   const at = transposeA ? transposeLast(backend, a, aBatch, ar, ac) : a;
   const bt = transposeB ? transposeLast(backend, b, bBatch, br, bc) : b;
+  const [aBase, bBase, outBase] = [
+    offsetOf(backend, at),
+    offsetOf(backend, bt),
+    offsetOf(backend, out),
+  ];
   if (k === 0) {
     backend.typedArrayFromHeap(out).fill(0);
   } else if (bBatch === 1) {
     // A weight shared by every batch: one matmul over all rows of a.
-    plain(backend, at, bt, out, aBatch * m, k, n);
+    const mm = new PlainMatMul(backend, aBatch * m, k, n);
+    mm.run(aBase, bBase, outBase, aBatch * m, k, n);
+    mm.dispose();
   } else {
-    const aIndex = batchIndex(outer, aOuter);
+    const mm = new PlainMatMul(backend, m, k, n);
     const bIndex = batchIndex(outer, bOuter);
-    aIndex.forEach((ai, o) => {
-      const av = makeView(backend, at, ai * m * k, [m, k]);
-      const bv = makeView(backend, bt, bIndex[o]! * k * n, [k, n]);
-      const ov = makeView(backend, out, o * m * n, [m, n]);
-      plain(backend, av, bv, ov, m, k, n);
-      for (const view of [av, bv, ov]) releaseView(backend, view);
+    batchIndex(outer, aOuter).forEach((ai, o) => {
+      mm.run(
+        aBase + 4 * ai * m * k,
+        bBase + 4 * bIndex[o]! * k * n,
+        outBase + 4 * o * m * n,
+        m,
+        k,
+        n,
+      );
     });
+    mm.dispose();
   }
   if (at !== a) backend.disposeData(at.dataId);
   if (bt !== b) backend.disposeData(bt.dataId);

@@ -14,9 +14,18 @@ export function makeConcatConfig(): tf.KernelConfig {
       const all = args.inputs as unknown as tf.TensorInfo[];
       if (all[0]!.dtype === 'string' && fallback) return fallback(args as never);
       const backend = internals(args.backend);
-      const axis = tf.util.parseAxisParam((args.attrs as unknown as tf.ConcatAttrs).axis, all[0]!.shape)[0]!;
-      tf.backend_util.assertParamsConsistent(all.map((t) => t.shape), axis);
-      const outShape = tf.backend_util.computeOutShape(all.map((t) => t.shape), axis);
+      const axis = tf.util.parseAxisParam(
+        (args.attrs as unknown as tf.ConcatAttrs).axis,
+        all[0]!.shape,
+      )[0]!;
+      tf.backend_util.assertParamsConsistent(
+        all.map((t) => t.shape),
+        axis,
+      );
+      const outShape = tf.backend_util.computeOutShape(
+        all.map((t) => t.shape),
+        axis,
+      );
       const inputs = all.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
       const out = backend.makeOutput(outShape, all[0]!.dtype);
       if (inputs.length === 0) return out;

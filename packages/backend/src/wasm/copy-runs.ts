@@ -5,7 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 export type HeapArray = Float32Array | Int32Array | Uint8Array;
 
 // Short runs: a plain loop beats subarray()+set(), which allocate a view per call.
-export function copyRun(dst: HeapArray, dstOffset: number, src: HeapArray, srcOffset: number, length: number): void {
+export function copyRun(
+  dst: HeapArray,
+  dstOffset: number,
+  src: HeapArray,
+  srcOffset: number,
+  length: number,
+): void {
   if (length >= 64) {
     dst.set(src.subarray(srcOffset, srcOffset + length), dstOffset);
     return;
@@ -17,7 +23,13 @@ export function copyRun(dst: HeapArray, dstOffset: number, src: HeapArray, srcOf
  * Copies the box `begin`/`size` of `src` (shape `shape`, row-major) into `dst` densely.
  * Trailing dims the box spans fully are merged first, so each copied run is as long as possible.
  */
-export function copyBox(src: HeapArray, shape: number[], begin: number[], size: number[], dst: HeapArray): void {
+export function copyBox(
+  src: HeapArray,
+  shape: number[],
+  begin: number[],
+  size: number[],
+  dst: HeapArray,
+): void {
   const strides = tf.util.computeStrides(shape);
   const total = tf.util.sizeFromShape(size);
   if (total === 0) return;

@@ -4,6 +4,7 @@ import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
 import { identityConfig } from './identity-kernel';
 import { makeSliceConfig, makeSplitVConfig } from './slice-kernels';
+import { makeSumConfig } from './sum-kernel';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /**
@@ -13,10 +14,12 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.UnsortedSegmentSum]: 'missing: the gradient of gather (embeddings)',
   [tf.BatchMatMul]: 'transposed and batched matmuls routed to the fast XNNPACK 2D path',
-  [tf.Identity]: 'shares memory instead of copying (the engine clones every tensor saved for backprop)',
+  [tf.Identity]:
+    'shares memory instead of copying (the engine clones every tensor saved for backprop)',
   [tf.Slice]: 'strided copy from the heap (stock copies the whole input first)',
   [tf.SplitV]: 'same as Slice (rotary embeddings split the last axis)',
   [tf.Concat]: 'tight per-row copies (rotary embeddings concat the last axis)',
+  [tf.Sum]: 'sums over leading axes without a transpose (gradients of broadcast weights)',
 };
 
 let registered: string[] | undefined;
@@ -31,10 +34,19 @@ let registered: string[] | undefined;
 export function registerWasmKernels(): string[] {
   if (registered) return registered;
   // Built now, while the stock kernels they fall back to are still registered.
-  const configs = [unsortedSegmentSumConfig, batchMatMulConfig, identityConfig, makeSliceConfig(), makeSplitVConfig(), makeConcatConfig()];
+  const configs = [
+    unsortedSegmentSumConfig,
+    batchMatMulConfig,
+    identityConfig,
+    makeSliceConfig(),
+    makeSplitVConfig(),
+    makeConcatConfig(),
+    makeSumConfig(),
+  ];
   for (const config of configs) {
     // registerKernel only warns and keeps the old kernel when one is registered.
-    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined)
+      tf.unregisterKernel(config.kernelName, 'wasm');
     tf.registerKernel(config);
   }
   registered = configs.map((c) => c.kernelName);

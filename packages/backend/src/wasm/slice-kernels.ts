@@ -8,10 +8,21 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.
 // Strings keep tfjs' own kernels; only numeric tensors live on the heap.
 const stock = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc;
 
-function sliceBox(backend: WasmInternals, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+function sliceBox(
+  backend: WasmInternals,
+  x: tf.TensorInfo,
+  begin: number[],
+  size: number[],
+): tf.TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   // Views after makeOutput: its malloc may grow (and detach) the heap.
-  copyBox(backend.typedArrayFromHeap(x) as HeapArray, x.shape, begin, size, backend.typedArrayFromHeap(out) as HeapArray);
+  copyBox(
+    backend.typedArrayFromHeap(x) as HeapArray,
+    x.shape,
+    begin,
+    size,
+    backend.typedArrayFromHeap(out) as HeapArray,
+  );
   return out;
 }
 
@@ -24,7 +35,10 @@ export function makeSliceConfig(): tf.KernelConfig {
       const x = args.inputs.x as tf.TensorInfo;
       if (x.dtype === 'string' && fallback) return fallback(args as never);
       const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
-      const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+      const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size) as [
+        number[],
+        number[],
+      ];
       return sliceBox(internals(args.backend), x, begin_, size_);
     }) as unknown as tf.KernelFunc,
   };

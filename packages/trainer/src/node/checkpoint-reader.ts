@@ -1,8 +1,15 @@
 // Reads a checkpoint directory back: its model config, its training state, and a resume of a trainer from it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  decodeSafetensors,
+  fromHfConfig,
+  type LlamaConfig,
+  type LlamaModel,
+  loadStateDict,
+  type SafetensorsFile,
+} from '@relora/llama';
 import type { SerializedAdamWMeta } from '@relora/optim';
-import { decodeSafetensors, fromHfConfig, type LlamaConfig, type LlamaModel, loadStateDict, type SafetensorsFile } from '@relora/llama';
 import type { Trainer } from '../trainer';
 import { restoreTrainer } from '../trainer-state';
 import type { TrainingState } from '../training-state';
@@ -36,7 +43,9 @@ export function readCheckpointConfig(dir: string): LlamaConfig {
   try {
     return fromHfConfig(parseJson(dir, CHECKPOINT_FILES.config));
   } catch (error) {
-    throw new Error(`${join(dir, CHECKPOINT_FILES.config)}: ${(error as Error).message.replace(/^.*?config\.json: /, '')}`);
+    throw new Error(
+      `${join(dir, CHECKPOINT_FILES.config)}: ${(error as Error).message.replace(/^.*?config\.json: /, '')}`,
+    );
   }
 }
 
@@ -70,9 +79,12 @@ export function resumeFromCheckpoint(trainer: Trainer, dir: string): TrainingSta
   const meta = JSON.parse(optimizerFile.metadata.relora_adamw ?? 'null') as SerializedAdamWMeta;
   const tensors: Record<string, Float32Array> = {};
   for (const [key, t] of optimizerFile.tensors) {
-    tensors[key] = new Float32Array(t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength));
+    tensors[key] = new Float32Array(
+      t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength),
+    );
   }
-  const weightsName = state.phase === 'lora' ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
+  const weightsName =
+    state.phase === 'lora' ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
   restoreTrainer(
     trainer,
     {

@@ -1,7 +1,15 @@
 // Writes checkpoints/model_<step>/ atomically (temporary directory, then rename) and prunes old ones.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeSafetensors, hfConfigJson, type LlamaConfig, type LlamaModel, llamaParameterLayout, modelStateDict, type SafetensorsTensor } from '@relora/llama';
+import {
+  encodeSafetensors,
+  hfConfigJson,
+  type LlamaConfig,
+  type LlamaModel,
+  llamaParameterLayout,
+  modelStateDict,
+  type SafetensorsTensor,
+} from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Trainer } from '../trainer';
 import { mergedWeights, optimizerState, trainingState } from '../trainer-state';
@@ -23,12 +31,20 @@ function f32(tensor: tf.Tensor, transpose: boolean): SafetensorsTensor {
   const values = onDisk.dataSync() as Float32Array;
   const shape = [...onDisk.shape];
   if (onDisk !== tensor) onDisk.dispose();
-  return { dtype: 'F32', shape, data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+  return {
+    dtype: 'F32',
+    shape,
+    data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  };
 }
 
 /** model.safetensors bytes: merged weights, linears stored [out, in] as Hugging Face does. */
 function mergedSafetensors(trainer: Trainer, config: LlamaConfig): Uint8Array {
-  const linear = new Set(llamaParameterLayout(config).filter((e) => e.kind === 'linear').map((e) => e.name));
+  const linear = new Set(
+    llamaParameterLayout(config)
+      .filter((e) => e.kind === 'linear')
+      .map((e) => e.name),
+  );
   const merged = mergedWeights(trainer);
   try {
     return encodeSafetensors(
@@ -44,7 +60,14 @@ function optimizerSafetensors(trainer: Trainer): Uint8Array {
   const { meta, tensors } = optimizerState(trainer);
   const entries = Object.entries(tensors).map(([key, values]): [string, SafetensorsTensor] => {
     const slot = meta.slots.find((s) => key === `${s.key}.m` || key === `${s.key}.v`);
-    return [key, { dtype: 'F32', shape: slot?.shape ?? [values.length], data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) }];
+    return [
+      key,
+      {
+        dtype: 'F32',
+        shape: slot?.shape ?? [values.length],
+        data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+      },
+    ];
   });
   return encodeSafetensors(entries, { relora_adamw: JSON.stringify(meta) });
 }
@@ -65,7 +88,10 @@ export interface WriteCheckpointOptions {
  * existing checkpoint of the same step is replaced only once the new one is complete.
  * Returns the checkpoint's path.
  */
-export async function writeCheckpoint(trainer: Trainer, options: WriteCheckpointOptions): Promise<string> {
+export async function writeCheckpoint(
+  trainer: Trainer,
+  options: WriteCheckpointOptions,
+): Promise<string> {
   const step = trainer.updateStep;
   const final = join(options.dir, `model_${step}`);
   const tmp = join(options.dir, `.tmp-model_${step}-${process.pid}`);
@@ -76,10 +102,16 @@ export async function writeCheckpoint(trainer: Trainer, options: WriteCheckpoint
     writeFileSync(join(tmp, CHECKPOINT_FILES.config), hfConfigJson(options.config));
     if (trainer.lora) {
       const raw = await modelStateDict(trainer.model as unknown as LlamaModel);
-      writeFileSync(join(tmp, CHECKPOINT_FILES.trainingWeights), encodeSafetensors(raw, { format: 'pt' }));
+      writeFileSync(
+        join(tmp, CHECKPOINT_FILES.trainingWeights),
+        encodeSafetensors(raw, { format: 'pt' }),
+      );
     }
     writeFileSync(join(tmp, CHECKPOINT_FILES.optimizer), optimizerSafetensors(trainer));
-    writeFileSync(join(tmp, CHECKPOINT_FILES.state), `${JSON.stringify(trainingState(trainer), null, 2)}\n`);
+    writeFileSync(
+      join(tmp, CHECKPOINT_FILES.state),
+      `${JSON.stringify(trainingState(trainer), null, 2)}\n`,
+    );
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
     throw error;
@@ -104,5 +136,6 @@ export function listCheckpoints(dir: string): Array<{ step: number; path: string
 /** Deletes all but the newest `keep` checkpoints in `dir`. */
 export function pruneCheckpoints(dir: string, keep: number): void {
   const all = listCheckpoints(dir);
-  for (const { path } of all.slice(0, Math.max(0, all.length - keep))) rmSync(path, { recursive: true, force: true });
+  for (const { path } of all.slice(0, Math.max(0, all.length - keep)))
+    rmSync(path, { recursive: true, force: true });
 }

@@ -1,5 +1,12 @@
 // A run's directory: config.json, metrics.jsonl, eval.jsonl (append-only lines) and checkpoints/.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** Writes the files of one run under `dir`; lines are appended as events arrive, so a crash loses nothing written. */
@@ -46,7 +53,9 @@ export class RunDirectory {
     for (const file of ['metrics.jsonl', 'eval.jsonl'] as const) {
       const path = join(this.dir, file);
       if (!existsSync(path)) continue;
-      const kept = readJsonl(path).filter((r) => typeof r.update_step === 'number' && r.update_step <= step);
+      const kept = readJsonl(path).filter(
+        (r) => typeof r.update_step === 'number' && r.update_step <= step,
+      );
       writeFileAtomic(path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
     }
   }
