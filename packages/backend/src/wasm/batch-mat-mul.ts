@@ -50,18 +50,23 @@ class PlainMatMul {
     this.raw._register_tensor(aId, m * k, a);
     this.raw._register_tensor(bId, k * n, b);
     this.raw._register_tensor(outId, m * n, out);
-    this.raw._BatchMatMul(aId, this.shapes, 3, bId, this.shapes + 12, 3, 0, 0, outId);
+    this.runIds(aId, bId, outId);
     // Disposing the ids also drops the XNNPACK operator cached on b (its packed weights).
     for (const id of this.ids) this.raw._dispose_data(id);
+  }
+
+  /**
+   * out = a b for whole tensors, by their own ids: XNNPACK keeps b's packed weights cached on b's
+   * id until b is disposed, so repeated products with one weight (generation) pack it once.
+   */
+  runIds(aId: number, bId: number, outId: number): void {
+    this.raw._BatchMatMul(aId, this.shapes, 3, bId, this.shapes + 12, 3, 0, 0, outId);
   }
 
   dispose(): void {
     this.raw._free(this.shapes);
   }
 }
-
-const offsetOf = (backend: WasmInternals, t: tf.TensorInfo) =>
-  backend.dataIdMap.get(t.dataId).memoryOffset;
 
 // Tiled so the rows read and the rows written both stay in L1. The tile loop writes along the
 // longer output rows: measured ~2.3 ns/element at [1024, 128] against ~8 for the stock wasm Transpose.
@@ -158,10 +163,14 @@ function batchMatMul(args: {
   } else if (bBatch === 1) {
     // A weight shared by every batch: one matmul over all rows of a.
     const mm = new PlainMatMul(backend, aBatch * m, k, n);
-    mm.run(aBase, bBase, outBase, aBatch * m, k, n);
+    const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
+    mm.runIds(id(at), id(bt), id(out));
     mm.dispose();
   } else {
     const mm = new PlainMatMul(backend, m, k, n);
+    const [aBase, bBase, outBase] = [at, bt, out].map(
+      (t) => backend.dataIdMap.get(t.dataId).memoryOffset,
+    ) as [number, number, number];
     const bIndex = batchIndex(outer, bOuter);
     batchIndex(outer, aOuter).forEach((ai, o) => {
       mm.run(

@@ -241,18 +241,3 @@ export const COPY_OP_CASES: OpCase[] = [
     fn: (x) => tf.mul(tf.clone(x), tf.clone(tf.clone(x))),
   },
 ];
-
-/** Reductions the replaced Sum kernel takes (leading axes) and hands back to the stock one. */
-export const SUM_CASES: OpCase[] = [
-  { name: 'sum axis 0 (weight gradient)', inputs: [f([64, 24])], fn: (x) => tf.sum(x, 0) },
-  { name: 'sum axes [0, 1] keepDims', inputs: [f([3, 5, 7])], fn: (x) => tf.sum(x, [1, 0], true) },
-  { name: 'sum last axis (stock path)', inputs: [f([3, 5, 7])], fn: (x) => tf.sum(x, -1) },
-  { name: 'sum all axes (stock path)', inputs: [f([3, 5])], fn: (x) => tf.sum(x) },
-  { name: 'sum middle axis (stock path)', inputs: [f([3, 5, 7])], fn: (x) => tf.sum(x, 1) },
-  {
-    name: 'sum int32 axis 0 (stock path)',
-    inputs: [i([4, 3], 9)],
-    grad: false,
-    fn: (x) => tf.cast(tf.sum(x, 0), 'float32'),
-  },
-];

@@ -4,7 +4,6 @@ import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
 import { identityConfig } from './identity-kernel';
 import { makeSliceConfig, makeSplitVConfig } from './slice-kernels';
-import { makeSumConfig } from './sum-kernel';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /**
@@ -19,7 +18,6 @@ export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.Slice]: 'strided copy from the heap (stock copies the whole input first)',
   [tf.SplitV]: 'same as Slice (rotary embeddings split the last axis)',
   [tf.Concat]: 'tight per-row copies (rotary embeddings concat the last axis)',
-  [tf.Sum]: 'sums over leading axes without a transpose (gradients of broadcast weights)',
 };
 
 let registered: string[] | undefined;
@@ -41,7 +39,6 @@ export function registerWasmKernels(): string[] {
     makeSliceConfig(),
     makeSplitVConfig(),
     makeConcatConfig(),
-    makeSumConfig(),
   ];
   for (const config of configs) {
     // registerKernel only warns and keeps the old kernel when one is registered.
