@@ -1,18 +1,15 @@
 // Runs the matrix: one child process per case, then analytical counts, derived figures and checks.
 import { createRequire } from 'node:module';
-import { countBytes, countParameters, sequenceBufferBytes } from './analytical';
-import type { CaseSpec } from './case-schema';
+import { assembleCase, planCase } from './case-plan';
 import { checkCase, describeTolerance } from './checks';
 import { compareCases } from './comparisons';
-import { deriveFigures } from './derive';
 import { describeEnvironment } from './environment';
-import { FLOPS_FORMULA, flopsPerToken } from './flops';
+import { FLOPS_FORMULA } from './flops';
 import { expandMatrix } from './matrix';
-import type { ModelShape } from './model-shape';
 import type { BenchOptions } from './options';
 import { presetConfig } from './presets';
 import { type BenchResults, type CaseResult, validateResults } from './results-schema';
-import { runChild } from './runner';
+import { type ChildOutcome, runChild } from './runner';
 
 export interface BenchHooks {
   /** Progress lines (children's included). */
@@ -38,18 +35,6 @@ function packageVersions(): Record<string, string> {
   return versions;
 }
 
-function shapeOf(config: ModelShape): ModelShape {
-  const { vocabSize, hiddenSize, intermediateSize, numLayers, numHeads } = config;
-  return {
-    vocabSize,
-    hiddenSize,
-    intermediateSize,
-    numLayers,
-    numHeads,
-    tieWordEmbeddings: !!config.tieWordEmbeddings,
-  };
-}
-
 /** Runs every case of the matrix in `options` and returns validated results. */
 export async function runBench(
   options: BenchOptions,
@@ -60,58 +45,23 @@ export async function runBench(
   );
   const matrix = expandMatrix(options, configs);
   const tolerance = { relative: options.tolerance, bytes: options.toleranceBytes };
-  const cases: CaseResult[] = [];
-  for (const [index, c] of matrix.cases.entries()) {
-    hooks.log?.(`[${index + 1}/${matrix.cases.length}] ${c.id}`);
-    const config = configs[c.preset]!;
-    const shape = shapeOf(config);
-    const lora = c.rank === null ? undefined : { rank: c.rank };
-    const params = countParameters(shape, c.mode, lora);
-    const analytical = {
-      params,
-      bytes: countBytes(params),
-      bufferBytes: sequenceBufferBytes(shape, options.seqLen),
-      flopsPerToken: flopsPerToken(shape, c.mode, options.seqLen, lora),
-    };
-    const spec: CaseSpec = {
-      case: c,
-      config,
-      backend: options.backend ?? null,
-      batchSize: options.batchSize,
-      seqLen: options.seqLen,
-      warmupSteps: options.warmupSteps,
-      steps: options.steps,
-      restartRepeats: options.restartRepeats,
-      loraAlpha: options.loraAlpha,
-      loraDropout: options.loraDropout,
-      resetMode: options.resetMode,
-      resetRatio: options.resetRatio,
-      seed: options.seed,
-    };
-    const outcome = await runChild(spec, {
-      timeoutSec: options.caseTimeoutSec,
-      onLog: (line) => hooks.log?.(`  ${line}`),
-    });
-    const result: CaseResult = {
-      ...c,
-      status: outcome.ok ? 'ok' : 'failed',
-      error: outcome.ok ? null : outcome.error,
-      wallSec: outcome.wallSec,
-      shape,
-      analytical,
-      measured: outcome.ok ? outcome.measurement : null,
-      derived: outcome.ok
-        ? deriveFigures(outcome.measurement, {
-            batchSize: options.batchSize,
-            seqLen: options.seqLen,
-            flopsPerToken: analytical.flopsPerToken,
-            reloraEvery: options.reloraEvery,
-          })
-        : null,
-    };
-    cases.push(result);
-    hooks.onCase?.(result);
+  const plans = matrix.cases.map((c) => planCase(c, configs[c.preset]!, options));
+  const outcomes = plans.map((): ChildOutcome[] => []);
+  // Rounds run the whole matrix again, interleaved, so a burst of load on a shared machine
+  // lands on every case instead of one.
+  for (let round = 1; round <= options.rounds; round++) {
+    const tag = options.rounds > 1 ? `round ${round}/${options.rounds} ` : '';
+    for (const [i, plan] of plans.entries()) {
+      hooks.log?.(`[${tag}${i + 1}/${plans.length}] ${plan.spec.case.id}`);
+      const outcome = await runChild(plan.spec, {
+        timeoutSec: options.caseTimeoutSec,
+        onLog: (line) => hooks.log?.(`  ${line}`),
+      });
+      outcomes[i]!.push(outcome);
+    }
   }
+  const cases = plans.map((plan, i) => assembleCase(plan, outcomes[i]!, options));
+  for (const result of cases) hooks.onCase?.(result);
   const checks = cases.flatMap((r) =>
     r.measured ? checkCase(r.id, r.analytical, r.measured, tolerance) : [],
   );

@@ -13,6 +13,7 @@ export const summarySchema = z.object({
   q3: z.number(),
   min: z.number(),
   max: z.number(),
+  samples: z.array(z.number()),
 });
 
 export const benchCaseSchema = z.object({

@@ -21,7 +21,17 @@ describe('relora-bench CLI', () => {
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it('runs --quick on the tiny preset and writes results that pass their own checks', () => {
-    const args = ['--quick', '--presets', 'tiny', '--steps', '2', '--warmup-steps', '1'];
+    const args = [
+      '--quick',
+      '--presets',
+      'tiny',
+      '--rounds',
+      '1',
+      '--steps',
+      '2',
+      '--warmup-steps',
+      '1',
+    ];
     const run = runCli([...args, '--restart-repeats', '2', '--out-dir', outDir]);
     expect(run.stderr).not.toMatch(/FAILED|Error/);
     expect(run.status).toBe(0);

@@ -40,6 +40,11 @@ const program = new Command('relora-bench')
     `vocabulary size (default ${D.vocabSize}, the T5 tokenizer)`,
     p.positiveInt,
   )
+  .option(
+    '--rounds <n>',
+    `runs of the whole matrix, interleaved; timings pool them (default ${D.rounds}, quick ${QUICK.rounds})`,
+    p.positiveInt,
+  )
   .option('--warmup-steps <n>', `untimed steps first (default ${D.warmupSteps})`, p.positiveInt)
   .option('--steps <n>', `timed steps; medians over them (default ${D.steps})`, p.positiveInt)
   .option(

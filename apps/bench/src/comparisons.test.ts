@@ -22,9 +22,10 @@ function variant(
 }
 
 describe('compareCases', () => {
-  it('relates relora to full rank at the same threads, and two threads to one', () => {
+  it('relates relora to full rank and to lora at the same threads, and two threads to one', () => {
     const cases = [
       variant('full', 1, 100, 1000),
+      variant('lora', 1, 64, 600),
       variant('relora', 1, 80, 600),
       variant('full', 2, 170, 1000),
     ];
@@ -40,6 +41,12 @@ describe('compareCases', () => {
         caseId: 'tiny/relora/t1',
         baselineId: 'tiny/full/t1',
         ratio: 0.6,
+      },
+      {
+        name: 'relora-vs-lora-throughput-noise-gauge',
+        caseId: 'tiny/relora/t1',
+        baselineId: 'tiny/lora/t1',
+        ratio: 1.25,
       },
       {
         name: 'threads-2-vs-1-throughput',

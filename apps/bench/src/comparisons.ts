@@ -6,7 +6,9 @@ const peakBytes = (r: CaseResult) => r.measured?.memory.peakBytes;
 
 /**
  * For each relora case, its throughput and peak memory against the full-rank case of the same
- * preset and threads; for each case run with N > 1 threads, its throughput against 1 thread.
+ * preset and threads, and its throughput against the lora case of the same rank (the same step
+ * computation, so the ratio shows the run's noise); for each case run with N > 1 threads, its
+ * throughput against 1 thread.
  */
 export function compareCases(cases: CaseResult[]): Comparison[] {
   const out: Comparison[] = [];
@@ -30,6 +32,23 @@ export function compareCases(cases: CaseResult[]): Comparison[] {
           ratio: peakBytes(c)! / peakBytes(full)!,
         });
       }
+    }
+    // The same computation in two processes: how far apart they land gauges the run's noise.
+    const lora = ok.find(
+      (l) =>
+        l.mode === 'lora' &&
+        c.mode === 'relora' &&
+        l.preset === c.preset &&
+        l.rank === c.rank &&
+        l.threads === c.threads,
+    );
+    if (lora) {
+      out.push({
+        name: 'relora-vs-lora-throughput-noise-gauge',
+        caseId: c.id,
+        baselineId: lora.id,
+        ratio: tokensPerSec(c)! / tokensPerSec(lora)!,
+      });
     }
     if (c.threads !== null && c.threads > 1) {
       const one = ok.find(

@@ -22,6 +22,8 @@ export interface BenchOptions {
   seqLen: number;
   /** Vocabulary size V (presets leave it to the tokenizer). */
   vocabSize: number;
+  /** Times the whole matrix runs, interleaved; each case's timings pool every round's steps. */
+  rounds: number;
   /** Untimed steps before measuring (compilation, allocation, optimizer state). */
   warmupSteps: number;
   /** Timed update steps; every timing reported is a median over them. */
@@ -58,6 +60,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   batchSize: 4,
   seqLen: 256,
   vocabSize: 32100, // the T5 tokenizer the paper used
+  rounds: 1,
   warmupSteps: 2,
   steps: 10,
   restartRepeats: 5,
@@ -84,6 +87,7 @@ export const QUICK: Partial<BenchOptions> = {
   batchSize: 8,
   seqLen: 64,
   vocabSize: 258,
+  rounds: 3, // three fresh processes per case: a load burst on a shared machine cannot decide a ratio
   warmupSteps: 2,
   steps: 10,
   restartRepeats: 5,

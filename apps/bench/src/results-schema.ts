@@ -28,6 +28,8 @@ export const comparisonSchema = z.object({
 
 export const caseResultSchema = benchCaseSchema.extend({
   status: z.enum(['ok', 'failed']),
+  /** Fresh processes this case ran in; timings pool all their steps. */
+  rounds: z.number().int().positive(),
   error: z.string().nullable(),
   wallSec: z.number().nonnegative(),
   shape: modelShapeSchema,

@@ -9,6 +9,8 @@ export interface Summary {
   q3: number;
   min: number;
   max: number;
+  /** Every sample, in the order measured (so runs can be pooled and re-summarised). */
+  samples: number[];
 }
 
 function quantile(sorted: number[], p: number): number {
@@ -31,6 +33,7 @@ export function summarize(samples: number[]): Summary {
     q3: quantile(sorted, 0.75),
     min: sorted[0]!,
     max: sorted[sorted.length - 1]!,
+    samples: [...samples],
   };
 }
 
@@ -38,5 +41,5 @@ export function summarize(samples: number[]): Summary {
 export function mapSummary(s: Summary, f: (x: number) => number): Summary {
   const [q1, q3] = [f(s.q1), f(s.q3)].sort((a, b) => a - b) as [number, number];
   const [min, max] = [f(s.min), f(s.max)].sort((a, b) => a - b) as [number, number];
-  return { n: s.n, median: f(s.median), q1, q3, min, max };
+  return { n: s.n, median: f(s.median), q1, q3, min, max, samples: s.samples.map(f) };
 }

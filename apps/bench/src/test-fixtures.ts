@@ -63,6 +63,7 @@ export function tinyCase(derived: CaseResult['derived']): CaseResult {
     rank: 2,
     threads: null,
     status: 'ok',
+    rounds: 1,
     error: null,
     wallSec: 3,
     shape: TINY,

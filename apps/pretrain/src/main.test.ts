@@ -156,7 +156,7 @@ describe('relora-pretrain', () => {
     });
     const result = await cli([...TINY, '--autoresume', '--save_dir', again]);
     expect(result.code).toBe(0);
-    expect(result.out).toContain('resuming at update step 6');
+    expect(result.out).toMatch(/resuming from .*model_6 at update step 6/);
     const fromFile = resolveConfig({ config: join(run, 'config.json') });
     expect(fromFile.trainer).toEqual(
       resolveConfig(parseFlags([...TINY, '--save_dir', run])).trainer,
@@ -194,6 +194,9 @@ describe('relora-pretrain', () => {
     const metrics = jsonl(join(relora, 'metrics.jsonl'));
     expect(metrics.map((m) => m.update_step)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
     expect(metrics.find((m) => m.n_lora_restarts === 1)?.update_step).toBe(9);
+    // the warm run's counters carry on, as in the reference
+    expect(metrics[0]?.tokens_seen).toBe(5 * 4 * 16);
+    expect(jsonl(join(relora, 'eval.jsonl'))[0]?.update_step).toBe(4);
   });
 
   it.each([

@@ -63,7 +63,13 @@ async function train(
   const run = await prepareRun(config);
   const model = run.createModel();
   const dir = new RunDirectory(config.saveDir);
-  if (run.warmedUp) loadCheckpointWeights(model, run.warmedUp.dir);
+  if (run.warmedUp) {
+    try {
+      loadCheckpointWeights(model, run.warmedUp.dir);
+    } catch (error) {
+      throw new UsageError(`--warmed-up-model: ${(error as Error).message}`);
+    }
+  }
   const trainer = new Trainer({
     model,
     train: run.loaders.train,
@@ -77,6 +83,16 @@ async function train(
         keep: config.values.keepCheckpoints as number | null,
       }),
   });
+  const warm = run.warmedUp?.state;
+  if (warm) {
+    // As the reference, a warmed-up run continues the warm run's counters and its data order (it
+    // skips the batches already seen); on other data or batch size the data starts from the beginning.
+    trainer.globalStep = warm.globalStep;
+    trainer.tokensSeen = warm.tokensSeen;
+    try {
+      run.loaders.train.restore(warm.dataCursor as never);
+    } catch {}
+  }
   if (run.resumeFrom) {
     try {
       resumeFromCheckpoint(trainer, run.resumeFrom);

@@ -146,7 +146,7 @@ export const cliOptions: readonly CliOption[] = [
   opt('evalTokens', 'int', 8192, 'validation tokens per evaluation'),
   opt('saveEvery', 'int', 100, 'checkpoint every N update steps (and always at the end)'),
   opt('keepCheckpoints', 'int', null, 'keep only the newest N checkpoints; default: all'),
-  opt('saveDir', 'string', null, 'run directory; default runs/<timestamp>'),
+  opt('saveDir', 'string', null, 'run directory; default: runs/<timestamp>'),
   opt(
     'resumeFrom',
     'string',

@@ -9,14 +9,15 @@ export type ParsedArgs =
   | { kind: 'help'; text: string };
 
 function describeDefault(option: CliOption): string {
-  if (option.default === null) return '';
+  // Unset by default: the help says what stands in (e.g. "default: batch size"), or nothing does.
+  if (option.default === null) return /default:/.test(option.help) ? '' : ' (default: none)';
   return ` (default: ${typeof option.default === 'string' ? JSON.stringify(option.default) : option.default})`;
 }
 
 function buildProgram(): Command {
   const program = new Command('relora-pretrain')
     .description(
-      'Pretrain a LLaMA-style model with ReLoRA (full-rank warm start, LoRA merges, optimizer resets, jagged cosine LR).\nWith no arguments: a ~5-minute demo on the Brown corpus.',
+      'Pretrain a LLaMA-style model with ReLoRA (full-rank warm start, LoRA merges, optimizer resets, jagged cosine LR).\nWith no arguments: a demo of a few minutes on the Brown corpus (4 ReLoRA restarts).',
     )
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)

@@ -14,12 +14,7 @@ import {
   llamaPreset,
   toHfConfig,
 } from '@relora/llama';
-import {
-  checkResumable,
-  resolveTrainerOptions,
-  type TrainerOptions,
-  type TrainingState,
-} from '@relora/trainer';
+import { checkResumable, type TrainerOptions, type TrainingState } from '@relora/trainer';
 import { listCheckpoints, readCheckpointConfig, readTrainingState } from '@relora/trainer/node';
 import { UsageError } from './parse-value';
 import type { ResolvedConfig } from './resolve-config';
@@ -33,8 +28,8 @@ export interface PreparedRun {
   trainer: TrainerOptions;
   /** Checkpoint to resume from (its training state checked against this run). */
   resumeFrom?: string;
-  /** Warmed-up checkpoint to start LoRA from, and its update step. */
-  warmedUp?: { dir: string; step: number };
+  /** Warmed-up checkpoint to start LoRA from, its update step and its training state (if any). */
+  warmedUp?: { dir: string; step: number; state?: TrainingState };
   createModel(): LlamaModel;
 }
 
@@ -106,7 +101,7 @@ function checkpointToResume(c: ResolvedConfig): string | undefined {
 /** Builds and checks everything; throws a {@link UsageError} naming the option or file at fault. */
 export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   const v = c.values;
-  let trainer = c.trainer;
+  const trainer = c.trainer;
   const backend = await guard('--backend', () =>
     initBackend(v.backend === 'auto' ? {} : { prefer: v.backend as never }),
   );
@@ -124,21 +119,14 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   let warmedUp: PreparedRun['warmedUp'];
   if (typeof v.warmedUpModel === 'string') {
     const dir = v.warmedUpModel;
-    if (trainer.mode === 'full')
-      throw new UsageError(
-        '--warmed-up-model: needs --mode lora or relora (it starts the LoRA phase)',
-      );
-    warmedUp = await guard('--warmed-up-model', () => {
-      sameModel(dir, modelConfig);
-      const state: TrainingState | undefined = existsSync(join(dir, 'training_state.json'))
-        ? readTrainingState(dir)
-        : undefined;
-      return { dir, step: state?.updateStep ?? 0 };
-    });
-    const step = warmedUp.step;
-    trainer = await guard('--warm-start-steps', () =>
-      resolveTrainerOptions({ ...trainer, warmStartSteps: step }),
-    );
+    await guard('--warmed-up-model', () => sameModel(dir, modelConfig));
+    // resolveConfig set warmStartSteps to the checkpoint's step
+    const state = existsSync(join(dir, 'training_state.json')) ? readTrainingState(dir) : undefined;
+    warmedUp = {
+      dir,
+      step: trainer.warmStartSteps,
+      ...(state ? { state } : {}),
+    };
   }
   const loaders = await guard('--dataset', () =>
     openDataLoaders({

@@ -1,11 +1,13 @@
 // Defaults < config file < flags, then the reference's derived options and every consistency check.
-import { basename, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   OptionError,
   resolveTrainerOptions,
   type TrainerOptions,
   trainerDefaults,
 } from '@relora/trainer';
+import { readTrainingState } from '@relora/trainer/node';
 import { readConfigFile } from './config-file';
 import { findOption, type OptionValue, optionDefaults } from './option-table';
 import { UsageError } from './parse-value';
@@ -52,6 +54,35 @@ function derive(v: Record<string, OptionValue>, explicit: Set<string>): void {
   if (pruning && !explicit.has('resetOptimizerOnRelora')) v.resetOptimizerOnRelora = false;
 }
 
+/**
+ * A --warmed-up-model run starts at the checkpoint's update step (its training_state.json; 0
+ * without one), as the reference: the LoRA phase's schedule starts there.
+ */
+function warmedUpStep(v: Record<string, OptionValue>, explicit: Set<string>): void {
+  const dir = v.warmedUpModel;
+  if (typeof dir !== 'string') return;
+  if (v.mode === 'full')
+    throw new UsageError(
+      '--warmed-up-model: needs --mode lora or relora (it starts the LoRA phase)',
+    );
+  if (!existsSync(join(dir, 'config.json')))
+    throw new UsageError(`--warmed-up-model: ${dir} is not a checkpoint (no config.json)`);
+  let step = 0;
+  if (existsSync(join(dir, 'training_state.json'))) {
+    try {
+      step = readTrainingState(dir).updateStep;
+    } catch (error) {
+      throw new UsageError(`--warmed-up-model: ${(error as Error).message}`);
+    }
+  }
+  if (explicit.has('warmStartSteps') && v.warmStartSteps !== step) {
+    throw new UsageError(
+      `--warm-start-steps: a --warmed-up-model run starts at the checkpoint's step (${step}), got ${v.warmStartSteps}`,
+    );
+  }
+  v.warmStartSteps = step;
+}
+
 function checkAppOptions(v: Record<string, OptionValue>): void {
   const positive = (key: string, min: number) => {
     const n = v[key];
@@ -96,6 +127,7 @@ export function resolveConfig(
   const explicit = new Set([...Object.keys(file), ...Object.keys(flags)]);
   derive(values, explicit);
   checkAppOptions(values);
+  warmedUpStep(values, explicit);
   let trainer: TrainerOptions;
   try {
     trainer = resolveTrainerOptions(trainerOptionsOf(values));

@@ -51,12 +51,12 @@ export function describeRun(run: PreparedRun, trainer: Trainer, saveDir: string)
   const plan =
     o.mode === 'full'
       ? 'full-rank training'
-      : `${o.warmStartSteps > 0 ? `full-rank warm start for ${o.warmStartSteps} steps, then ` : ''}${o.mode === 'relora' ? `ReLoRA (r=${o.loraR}, merge every ${o.relora} steps, ${Math.max(0, (o.numTrainingSteps - o.warmStartSteps) / (o.relora ?? 1) - 1)} restarts)` : `LoRA (r=${o.loraR}${o.warmStartSteps > 0 || trainer.updateStep > 0 ? '' : ', from scratch: no frozen weights'})`}`;
+      : `${o.warmStartSteps > 0 && !run.warmedUp ? `full-rank warm start for ${o.warmStartSteps} steps, then ` : ''}${o.mode === 'relora' ? `ReLoRA (r=${o.loraR}, merge every ${o.relora} steps, ${Math.max(0, (o.numTrainingSteps - o.warmStartSteps) / (o.relora ?? 1) - 1)} restarts)` : `LoRA (r=${o.loraR}${o.warmStartSteps > 0 || trainer.updateStep > 0 ? '' : ', from scratch: no frozen weights'})`}`;
   return [
     `relora-pretrain: ${plan}; ${o.numTrainingSteps} update steps of ${o.totalBatchSize} x ${o.maxLength} tokens (micro-batch ${o.batchSize}), ${o.scheduler} LR peak ${o.lr}`,
     `model: LLaMA ${m.numLayers} layers, d=${m.hiddenSize}, ${m.numHeads} heads, vocab ${m.vocabSize} (${(params / 1e6).toFixed(2)}M parameters); backend ${run.backend.name}`,
     `data: ${run.loaders.train.tokens} training tokens, ${run.loaders.validation.tokens} validation tokens (${run.tokenizer.name} tokenizer)`,
-    `${trainer.updateStep > 0 ? `resuming at update step ${trainer.updateStep}; ` : ''}writing to ${saveDir}`,
+    `${run.resumeFrom ? `resuming from ${run.resumeFrom} at update step ${trainer.updateStep}; ` : ''}${run.warmedUp ? `starting from warmed-up ${run.warmedUp.dir} at update step ${run.warmedUp.step}; ` : ''}writing to ${saveDir}`,
   ];
 }
 

@@ -121,6 +121,21 @@ if (process.argv.includes('--ab')) {
     `A/B ${names.join(',')}: stock ${(best.stock * 1000).toFixed(0)} ms, ours ${(best.ours * 1000).toFixed(0)} ms`,
   );
 }
+// --fused-ab: the step with autodiff's RMSNorm/SwiGLU gradients against hand-written ones, alternating.
+if (process.argv.includes('--fused-ab')) {
+  const fused = makeStep(shape, true);
+  const best = { autodiff: Number.POSITIVE_INFINITY, fused: Number.POSITIVE_INFINITY };
+  const lossA = step();
+  const lossB = fused.step();
+  for (let round = 0; round < 5; round++) {
+    best.autodiff = Math.min(best.autodiff, time(step, 1));
+    best.fused = Math.min(best.fused, time(fused.step, 1));
+  }
+  console.log(
+    `A/B custom gradients: autodiff ${(best.autodiff * 1000).toFixed(0)} ms, fused ${(best.fused * 1000).toFixed(0)} ms (loss ${lossA.toFixed(5)} vs ${lossB.toFixed(5)})`,
+  );
+  fused.dispose();
+}
 if (!process.argv.includes('--no-kernels')) {
   // Per-kernel time (CPU, or wall with --wall): every kernel wrapped with a timer (tf.profile's
   // wall times swing with the other users' load). Time outside kernels is the engine's own.

@@ -1,5 +1,6 @@
 // A small LLaMA-style training step (forward, loss, gradients) to measure backends with; not the real model.
 import * as tf from '@tensorflow/tfjs-core';
+import { rmsNormFused, swiGluFused } from './fused-ops';
 
 export interface StepShape {
   batch: number;
@@ -35,7 +36,12 @@ export function stepFlops(s: StepShape): number {
 }
 
 /** Builds the variables and returns a function running one step (returns the loss value). */
-export function makeStep(s: StepShape): { step: () => number; dispose: () => void } {
+/** `fused`: RMSNorm and SwiGLU with hand-written gradients (scripts/fused-ops.ts) instead of autodiff's. */
+export function makeStep(s: StepShape, fused = false): { step: () => number; dispose: () => void } {
+  const norm = fused ? rmsNormFused : rmsNorm;
+  const swiGlu = fused
+    ? swiGluFused
+    : (g: tf.Tensor, u: tf.Tensor) => tf.mul(tf.mul(g, tf.sigmoid(g)), u);
   const v = (shape: number[], std: number) =>
     tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 7), std));
   const d = s.hidden;
@@ -74,7 +80,7 @@ export function makeStep(s: StepShape): { step: () => number; dispose: () => voi
   const loss = () => {
     let x: tf.Tensor = tf.reshape(tf.gather(embed, tf.reshape(ids, [-1])), [rows, d]);
     for (const l of layers) {
-      const h = rmsNorm(x, l.n1);
+      const h = norm(x, l.n1);
       const q = rotary(heads(tf.matMul(h, l.wq)));
       const k = rotary(heads(tf.matMul(h, l.wk)));
       const val = heads(tf.matMul(h, l.wv));
@@ -82,11 +88,10 @@ export function makeStep(s: StepShape): { step: () => number; dispose: () => voi
       const att = tf.matMul(tf.softmax(scores), val);
       const merged = tf.reshape(tf.transpose(att, [0, 2, 1, 3]), [rows, d]);
       x = tf.add(x, tf.matMul(merged, l.wo));
-      const h2 = rmsNorm(x, l.n2);
-      const g = tf.matMul(h2, l.wg);
-      x = tf.add(x, tf.matMul(tf.mul(tf.mul(g, tf.sigmoid(g)), tf.matMul(h2, l.wu)), l.wd));
+      const h2 = norm(x, l.n2);
+      x = tf.add(x, tf.matMul(swiGlu(tf.matMul(h2, l.wg), tf.matMul(h2, l.wu)), l.wd));
     }
-    const logits = tf.matMul(rmsNorm(x, finalNorm), head);
+    const logits = tf.matMul(norm(x, finalNorm), head);
     const logp = tf.logSoftmax(logits);
     return tf.neg(
       tf.mean(tf.sum(tf.mul(tf.oneHot(targets as tf.Tensor1D, s.vocab), logp), -1)),

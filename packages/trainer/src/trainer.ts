@@ -73,10 +73,15 @@ export class Trainer extends TrainerEmitter {
   optimizer: AdamW;
   /** Restart controller of the ReLoRA phase. */
   relora?: ReLoRA;
+  /** Update steps done (the reference's `update_step`). */
   updateStep: number;
+  /** Micro-batches done (the reference's `global_step`). */
   globalStep = 0;
+  /** Training tokens consumed. */
   tokensSeen = 0;
+  /** Update step at which the LoRA phase's schedule and restart cadence start. */
   schedulerStartStep = 0;
+  /** The latest evaluation. */
   lastEval?: { updateStep: number; loss: number; perplexity: number };
   private lastSaveStep = -1;
   private stopRequested = false;
@@ -108,15 +113,17 @@ export class Trainer extends TrainerEmitter {
     return this.lora ? 'lora' : 'full';
   }
 
-  /** Update steps per micro-batch group: totalBatchSize / batchSize. */
+  /** Micro-batches per update step (gradient accumulation): totalBatchSize / batchSize. */
   get accumulation(): number {
     return this.options.totalBatchSize / this.options.batchSize;
   }
 
+  /** Merge-and-reinit restarts so far. */
   get nLoraRestarts(): number {
     return this.relora?.scheduler?.restarts ?? 0;
   }
 
+  /** Optimizer resets so far (0 when no reset mode is on). */
   get nOptimizerResets(): number {
     const resets =
       this.options.resetOptimizerOnRelora ||
@@ -133,14 +140,11 @@ export class Trainer extends TrainerEmitter {
   /** Trains until `numTrainingSteps` update steps are done or {@link stop} is called. */
   async run(): Promise<RunResult> {
     this.stopRequested = false;
-    if (this.globalStep === 0 && this.options.evalEvery > 0) this.evaluate();
+    // An evaluation before training, unless continuing a checkpoint of this step.
+    if (!this.lastEval && this.lastSaveStep !== this.updateStep && this.options.evalEvery > 0) {
+      this.evaluate();
+    }
     while (this.updateStep < this.options.numTrainingSteps && !this.stopRequested) {
-      if (
-        !this.lora &&
-        this.options.mode !== 'full' &&
-        this.updateStep >= this.options.warmStartSteps
-      )
-        this.enterLoRA(true);
       await this.step();
       // Let timers and signal handlers run between steps (the step itself never yields).
       await nextTick();
@@ -158,9 +162,14 @@ export class Trainer extends TrainerEmitter {
     };
   }
 
-  /** One update step: accumulate, clip, AdamW, then restart, evaluate and save as scheduled. */
+  /**
+   * One update step: the switch to LoRA when the warm start is over, then accumulate, clip,
+   * AdamW, and restart, evaluate and save as scheduled.
+   */
   async step(): Promise<void> {
     const o = this.options;
+    if (!this.lora && o.mode !== 'full' && this.updateStep >= o.warmStartSteps)
+      this.enterLoRA(true);
     const step = this.updateStep;
     const lr = this.lrAt(step);
     const started = performance.now();

@@ -30,12 +30,7 @@ class PlainMatMul {
   private readonly shapes: number;
   private readonly ids: [number, number, number];
 
-  constructor(
-    private readonly backend: WasmInternals,
-    m: number,
-    k: number,
-    n: number,
-  ) {
+  constructor(backend: WasmInternals, m: number, k: number, n: number) {
     this.raw = backend.wasm as unknown as RawModule;
     this.shapes = this.raw._malloc(24);
     new Int32Array(this.raw.HEAPU8.buffer, this.shapes, 6).set([1, m, k, 1, k, n]);
@@ -153,11 +148,6 @@ function batchMatMul(args: {
   if (m * n === 0) return out;
   const at = transposeA ? transposeLast(backend, a, aBatch, ar, ac) : a;
   const bt = transposeB ? transposeLast(backend, b, bBatch, br, bc) : b;
-  const [aBase, bBase, outBase] = [
-    offsetOf(backend, at),
-    offsetOf(backend, bt),
-    offsetOf(backend, out),
-  ];
   if (k === 0) {
     backend.typedArrayFromHeap(out).fill(0);
   } else if (bBatch === 1) {

@@ -1,7 +1,8 @@
 // Every op of a LLaMA forward and backward pass gives the same values and gradients on wasm as on cpu.
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
-import { COPY_OP_CASES, LLAMA_OP_CASES } from './llama-op-cases';
+import { COPY_OP_CASES } from './copy-op-cases';
+import { LLAMA_OP_CASES } from './llama-op-cases';
 import { compareWithCpu } from './parity-harness';
 
 describe('wasm kernels match cpu (values and gradients)', () => {
