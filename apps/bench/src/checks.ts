@@ -14,7 +14,7 @@ export interface Tolerance {
 /** The tolerance in words, written next to the results. */
 export function describeTolerance(t: Tolerance): string {
   return (
-    `resident tensor bytes after warm-up must equal weights + AdamW m and v + the causal mask and ` +
+    `Resident tensor bytes after warm-up must equal weights + AdamW m and v + the causal mask and ` +
     `rotary tables (4 bytes per float32) ` +
     `within ${(t.relative * 100).toFixed(1)}% + ${(t.bytes / 1024).toFixed(0)} KiB; parameter ` +
     `counts from the model's variables must equal the analytical counts exactly.`
