@@ -16,7 +16,13 @@ export type { SchedulerName, TrainerOptions, TrainingMode } from './options';
 export { trainerDefaults } from './options';
 export type { AccumulatedGradients, Batch, LossModel } from './train-step';
 export { accumulateGradients } from './train-step';
-export type { RunResult, TrainerInit, TrainerModel, TrainSource } from './trainer';
+export type {
+  GradientSource,
+  RunResult,
+  TrainerInit,
+  TrainerModel,
+  TrainSource,
+} from './trainer';
 export { Trainer } from './trainer';
 export type { TrainerCheckpoint } from './trainer-state';
 export { mergedWeights, optimizerState, restoreTrainer, trainingState } from './trainer-state';

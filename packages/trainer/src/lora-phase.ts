@@ -50,3 +50,11 @@ export function restoreLoraRngState(handle: LoRAHandle, state: Record<string, Lo
     counters.dropoutCalls = saved.dropoutCalls;
   }
 }
+
+/**
+ * Sets every LoRA layer's dropout counter to `call`: the next training forward draws its masks
+ * from it (data-parallel shards pick theirs from the step, micro-batch and shard).
+ */
+export function setDropoutCalls(handle: LoRAHandle, call: number): void {
+  for (const [, layer] of handle.layers) (layer as unknown as LoraCounters).dropoutCalls = call;
+}

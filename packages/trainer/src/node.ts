@@ -13,3 +13,5 @@ export {
   writeCheckpoint,
 } from './node/checkpoint-writer';
 export { RunDirectory, readJsonl, writeFileAtomic, writeJsonAtomic } from './node/run-directory';
+export type { DataParallelOptions } from './node/data-parallel';
+export { DataParallelGradients, dataParallelDefaults } from './node/data-parallel';

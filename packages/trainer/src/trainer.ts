@@ -10,7 +10,12 @@ import { switchToLoRA } from './lora-phase';
 import { learningRateAt } from './lr-schedule';
 import type { TrainerOptions } from './options';
 import { createRestartController } from './restart-controller';
-import { accumulateGradients, type Batch, type LossModel } from './train-step';
+import {
+  type AccumulatedGradients,
+  accumulateGradients,
+  type Batch,
+  type LossModel,
+} from './train-step';
 import { NonFiniteLossError } from './training-state';
 import { resolveTrainerOptions } from './validate-options';
 
@@ -33,6 +38,16 @@ export interface TrainSource {
   restore(cursor: never): void;
 }
 
+/** Computes each update step's gradients in place of in-process accumulation (e.g. data-parallel workers). */
+export interface GradientSource {
+  /**
+   * The step's `trainer.accumulation` micro-batches from `trainer.train`: mean loss, gradients of
+   * the mean loss keyed by `variable.name` over the trainable variables (the caller disposes them),
+   * and tokens.
+   */
+  gradients(trainer: Trainer): Promise<AccumulatedGradients>;
+}
+
 /** Everything a {@link Trainer} runs on. */
 export interface TrainerInit {
   model: TrainerModel;
@@ -48,6 +63,8 @@ export interface TrainerInit {
    * `warmed_up_model`): must equal `options.warmStartSteps`. Default 0.
    */
   startStep?: number;
+  /** Where update steps' gradients come from. Default: {@link accumulateGradients} on this thread. */
+  gradients?: GradientSource;
 }
 
 /** How {@link Trainer.run} ended. */
@@ -88,6 +105,7 @@ export class Trainer extends TrainerEmitter {
   private trainable: tf.Variable[] = [];
   private readonly lrAt: (step: number) => number;
   private readonly saveHook?: TrainerInit['save'];
+  private readonly gradientSource?: GradientSource;
 
   constructor(init: TrainerInit) {
     super();
@@ -96,6 +114,7 @@ export class Trainer extends TrainerEmitter {
     this.train = init.train;
     this.validation = init.validation;
     this.saveHook = init.save;
+    this.gradientSource = init.gradients;
     this.updateStep = init.startStep ?? 0;
     if (this.updateStep !== 0 && this.updateStep !== this.options.warmStartSteps) {
       throw new Error(
@@ -173,12 +192,9 @@ export class Trainer extends TrainerEmitter {
     const step = this.updateStep;
     const lr = this.lrAt(step);
     const started = performance.now();
-    const { loss, grads, tokens } = accumulateGradients(
-      this.model,
-      () => this.train.next(),
-      this.accumulation,
-      this.trainable,
-    );
+    const { loss, grads, tokens } = this.gradientSource
+      ? await this.gradientSource.gradients(this)
+      : accumulateGradients(this.model, () => this.train.next(), this.accumulation, this.trainable);
     this.globalStep += this.accumulation;
     this.tokensSeen += tokens;
     const clipped = clipByGlobalNorm(

@@ -1,0 +1,96 @@
+// Steps/s of the relora-pretrain demo step (llama `demo`, batch 8 x seq 64, wasm) on 1 vs N data-parallel threads.
+// Usage: npx tsx packages/trainer/scripts/bench-workers.mts [--workers 2] [--steps 6] [--rounds 3] [--mode full|relora]
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '@relora/backend';
+import { createLlama, llamaPreset } from '@relora/llama';
+import * as tf from '@tensorflow/tfjs-core';
+import { Trainer } from '../src/index.ts';
+import { DataParallelGradients } from '../src/node.ts';
+
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '3' },
+    mode: { type: 'string', default: 'full' },
+    batch: { type: 'string', default: '8' },
+    seq: { type: 'string', default: '64' },
+  },
+});
+const workers = Number(values.workers);
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+const batch = Number(values.batch);
+const seq = Number(values.seq);
+const mode = values.mode as 'full' | 'relora';
+
+await initBackend({ prefer: 'wasm' });
+// The demo's byte tokenizer has 259 tokens; its context is max(256, --max-length).
+const config = llamaPreset('demo', { vocabSize: 259, maxSeqLen: 256 });
+let seed = 1;
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed % config.vocabSize;
+};
+const train = {
+  next: () => ({
+    inputIds: tf.tensor2d(Int32Array.from({ length: batch * seq }, random), [batch, seq], 'int32'),
+    targets: tf.tensor2d(Int32Array.from({ length: batch * seq }, random), [batch, seq], 'int32'),
+  }),
+  cursor: () => 0,
+  restore: () => {},
+};
+const options = {
+  mode,
+  numTrainingSteps: 1_000_000,
+  batchSize: batch,
+  totalBatchSize: batch,
+  maxLength: seq,
+  warmStartSteps: 0,
+  relora: mode === 'relora' ? 1_000_000 : null,
+  cycleLength: null,
+  loraR: 32,
+  loraAlpha: 32,
+  evalEvery: 0,
+  saveEvery: 0,
+  lr: 1e-4,
+  scheduler: 'cosine' as const,
+};
+const dp = await DataParallelGradients.start({ workers, modelConfig: config });
+const trainers = [1, workers].map(
+  (n) =>
+    new Trainer({
+      model: createLlama(config, { seed: 0 }),
+      train,
+      options,
+      ...(n > 1 ? { gradients: dp } : {}),
+    }),
+);
+
+async function timeSteps(trainer: Trainer, count: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await trainer.step();
+    ms.push(performance.now() - t0);
+  }
+  return ms;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+for (const t of trainers) await timeSteps(t, 2); // warm-up: kernels, packing, worker JIT
+console.log(`mode ${mode}, batch ${batch} x seq ${seq}, ${workers} threads vs 1; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+const speedups: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  const one = median(await timeSteps(trainers[0] as Trainer, steps));
+  const many = median(await timeSteps(trainers[1] as Trainer, steps));
+  speedups.push(one / many);
+  console.log(
+    `round ${r + 1}: 1 thread ${one.toFixed(0)} ms/step (${(1000 / one).toFixed(2)} steps/s), ` +
+      `${workers} threads ${many.toFixed(0)} ms/step (${(1000 / many).toFixed(2)} steps/s): ` +
+      `${(one / many).toFixed(2)}x; load ${loadavg()[0]?.toFixed(2)}`,
+  );
+}
+console.log(`speedup median ${median(speedups).toFixed(2)}x, range ${Math.min(...speedups).toFixed(2)}-${Math.max(...speedups).toFixed(2)}x`);
+await dp.close();

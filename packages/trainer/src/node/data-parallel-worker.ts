@@ -1,0 +1,25 @@
+// Worker-thread entry of data-parallel training: one model replica answering step messages.
+import { parentPort } from 'node:worker_threads';
+import { Replica, type ReplicaInit, type ReplicaStep } from './data-parallel-replica';
+
+const port = parentPort;
+if (!port) throw new Error('data-parallel-worker: must run in a worker thread');
+let replica: Replica | undefined;
+
+port.on('message', async (message: ReplicaInit | ReplicaStep) => {
+  try {
+    if (message.type === 'init') {
+      replica = await Replica.create(message);
+      port.postMessage({ ok: true });
+      return;
+    }
+    if (!replica) throw new Error('data-parallel-worker: step before init');
+    const result = replica.step(message);
+    port.postMessage(
+      { ok: true, result },
+      result.grads.map(([, g]) => g.buffer as ArrayBuffer),
+    );
+  } catch (error) {
+    port.postMessage({ ok: false, error: (error as Error).stack ?? String(error) });
+  }
+});

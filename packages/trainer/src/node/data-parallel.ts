@@ -1,0 +1,204 @@
+// Data-parallel gradients over worker threads: each computes its rows of every micro-batch; the main thread averages.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '@relora/backend';
+import type { LlamaConfig } from '@relora/llama';
+import * as tf from '@tensorflow/tfjs-core';
+import { loraRngState, setDropoutCalls } from '../lora-phase';
+import type { AccumulatedGradients } from '../train-step';
+import type { GradientSource, Trainer } from '../trainer';
+import type { ReplicaLoRA, ReplicaResult, ReplicaStep } from './data-parallel-replica';
+import { type ShardSpec, shardGradients, splitRows } from './data-parallel-shard';
+
+/** Options of {@link DataParallelGradients.start}. */
+export interface DataParallelOptions {
+  /** Threads computing gradients, the main thread included (it computes the first share). Default 2. */
+  workers: number;
+  /** The trained model's config: each worker builds its replica from it. */
+  modelConfig: LlamaConfig;
+  /** Backend of the workers. Default: the main thread's (`tf.getBackend()`). */
+  backend?: BackendName;
+  /** The worker script. Default: `data-parallel-worker.js` beside this module (its `.ts` source under tsx or vitest). */
+  workerUrl?: URL;
+}
+
+/** The defaults of {@link DataParallelOptions}. */
+export const dataParallelDefaults = { workers: 2 } as const;
+
+// Worker threads start from a file; from source (tests, tsx) that file is TypeScript and needs tsx's loader.
+function spawnWorker(url: URL | undefined): Worker {
+  const here =
+    typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
+  const js = url ?? new URL('./data-parallel-worker.js', here);
+  if (existsSync(fileURLToPath(js))) return new Worker(js);
+  const ts = new URL('./data-parallel-worker.ts', here);
+  if (!existsSync(fileURLToPath(ts)))
+    throw new Error(`data-parallel: worker script not found at ${fileURLToPath(js)}`);
+  const boot = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(ts.href)}, ${JSON.stringify(ts.href)}))`;
+  return new Worker(boot, { eval: true });
+}
+
+function call<T>(worker: Worker, message: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: { ok: boolean; result?: T; error?: string }) => {
+      worker.off('error', onError);
+      worker.unref();
+      if (reply.ok) resolve(reply.result as T);
+      else reject(new Error(reply.error));
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    // Referenced only while a reply is due: an idle pool never keeps the process alive.
+    worker.ref();
+    worker.postMessage(message);
+  });
+}
+
+function tfBackendName(): BackendName {
+  const name = tf.getBackend();
+  if (name === 'wasm' || name === 'cpu') return name;
+  throw new Error(`data-parallel: the '${name}' backend is not supported in workers (wasm or cpu)`);
+}
+
+/**
+ * Computes each update step's gradients over `workers` threads: every micro-batch's rows are split
+ * among them, each computes the gradient of its rows' loss (weighted by its share of the rows),
+ * and the main thread sums the shares: the gradient of the same mean loss as
+ * {@link accumulateGradients}, up to float32 rounding, when every target counts (packed batches).
+ * Workers receive all weights every step, so merges and resumes need nothing extra. LoRA dropout
+ * masks are drawn per (micro-batch, share), so they differ from a one-thread run's but are
+ * reproducible. Pass it as `TrainerInit.gradients`; {@link close} it when done.
+ */
+export class DataParallelGradients implements GradientSource {
+  private constructor(private readonly pool: Worker[]) {}
+
+  /** Starts `workers - 1` worker threads and builds their replicas (one wasm thread each). */
+  static async start(options: Partial<DataParallelOptions> & Pick<DataParallelOptions, 'modelConfig'>) {
+    const workers = options.workers ?? dataParallelDefaults.workers;
+    if (!Number.isInteger(workers) || workers < 1)
+      throw new Error(`data-parallel: workers must be an integer >= 1, got ${workers}`);
+    const backend = options.backend ?? tfBackendName();
+    const pool = Array.from({ length: workers - 1 }, () => spawnWorker(options.workerUrl));
+    const dp = new DataParallelGradients(pool);
+    try {
+      await Promise.all(
+        pool.map((w) => call(w, { type: 'init', modelConfig: options.modelConfig, backend })),
+      );
+    } catch (error) {
+      await dp.close();
+      throw error;
+    }
+    return dp;
+  }
+
+  /** Threads computing gradients, the main thread included. */
+  get workers(): number {
+    return this.pool.length + 1;
+  }
+
+  /** One update step's gradients, keyed by `variable.name` as {@link accumulateGradients}'s. */
+  async gradients(trainer: Trainer): Promise<AccumulatedGradients> {
+    const parts = this.workers;
+    const accumulation = trainer.accumulation;
+    const trainable = trainer.model.namedParameters().filter(([, v]) => v.trainable);
+    const lora = trainer.lora;
+    const firstCall = lora ? (Object.values(loraRngState(lora))[0]?.dropoutCalls ?? 0) : 0;
+    const shares: ShardSpec[][] = Array.from({ length: parts }, () => []);
+    let tokens = 0;
+    for (let k = 0; k < accumulation; k++) {
+      const batch = trainer.train.next();
+      const [rows, seq] = batch.inputIds.shape;
+      const ids = batch.inputIds.dataSync() as Int32Array;
+      const targets = batch.targets.dataSync() as Int32Array;
+      tf.dispose([batch.inputIds, batch.targets]);
+      tokens += rows * seq;
+      splitRows(rows, parts).forEach(([first, count], p) => {
+        if (count === 0) return;
+        shares[p]?.push({
+          inputIds: ids.slice(first * seq, (first + count) * seq),
+          targets: targets.slice(first * seq, (first + count) * seq),
+          rows: count,
+          seq,
+          weight: count / rows / accumulation,
+          dropoutCall: (firstCall + k) * parts + p,
+        });
+      });
+    }
+    const T0 = performance.now();
+    const replies = this.dispatch(trainer, trainable, shares);
+    const T1 = performance.now();
+    const local = shardGradients(trainer.model, trainable, shares[0] ?? [], lora);
+    // Later steps continue the counters as a one-thread run would.
+    if (lora) setDropoutCalls(lora, firstCall + accumulation);
+    const T2 = performance.now();
+    let loss = local.loss;
+    let T3 = 0;
+    let rr: any = [];
+    const sums = local.grads;
+    try {
+      rr = await replies;
+      T3 = performance.now();
+      for (const reply of rr) {
+        loss += reply.loss;
+        for (const [name, data] of reply.grads) {
+          const mine = sums.get(name);
+          if (!mine) throw new Error(`data-parallel: a worker returned an unknown gradient ${name}`);
+          sums.set(name, tf.tidy(() => tf.add(mine, tf.tensor(data, mine.shape, 'float32'))));
+          mine.dispose();
+        }
+      }
+    } catch (error) {
+      tf.dispose([...sums.values()]);
+      throw error;
+    }
+    if (process.env.DPPROF) console.error(`dispatch ${(T1-T0).toFixed(1)} local ${(T2-T1).toFixed(1)} wait ${(T3-T2).toFixed(1)} sum ${(performance.now()-T3).toFixed(1)} worker ${JSON.stringify((rr as any)[0]?.ms)}`);
+    const grads: tf.NamedTensorMap = {};
+    for (const [name, variable] of trainable) {
+      const g = sums.get(name);
+      if (g) grads[variable.name] = g;
+    }
+    return { loss, grads, tokens };
+  }
+
+  /** Stops the worker threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.pool.map((w) => w.terminate()));
+  }
+
+  private dispatch(
+    trainer: Trainer,
+    trainable: Array<[string, tf.Variable]>,
+    shares: ShardSpec[][],
+  ): Promise<ReplicaResult[]> {
+    const busy = this.pool
+      .map((worker, i): [Worker, ShardSpec[]] => [worker, shares[i + 1] ?? []])
+      .filter(([, shards]) => shards.length > 0);
+    if (busy.length === 0) return Promise.resolve([]);
+    const layer = trainer.lora?.layers.values().next().value;
+    const lora: ReplicaLoRA | null = layer
+      ? {
+          rank: layer.options.rank,
+          alpha: layer.options.alpha,
+          dropout: layer.options.dropout,
+          trainableScaling: layer.options.trainableScaling,
+          loraOnly: layer.options.loraOnly,
+          seed: trainer.options.seed,
+        }
+      : null;
+    const weights = trainer.model
+      .namedParameters()
+      .map(([name, v]): [string, Float32Array] => [name, v.dataSync() as Float32Array]);
+    const names = trainable.map(([name]) => name);
+    return Promise.all(
+      busy.map(([worker, shards]) => {
+        const step: ReplicaStep = { type: 'step', lora, weights, trainable: names, shards };
+        return call<ReplicaResult>(worker, step);
+      }),
+    );
+  }
+}
