@@ -1,20 +1,21 @@
 // relora-pretrain's main: parse, prepare (nothing written on bad input), train with logging, report, sample.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHfConfig } from '@relora/llama';
+import { type LlamaModel, toHfConfig } from '@relora/llama';
 import { NonFiniteLossError, Trainer } from '@relora/trainer';
 import {
   loadCheckpointWeights,
+  DataParallelGradients,
   RunDirectory,
   resumeFromCheckpoint,
   writeCheckpoint,
 } from '@relora/trainer/node';
 import { parseArgs } from './parse-args';
 import { UsageError } from './parse-value';
-import { prepareRun } from './prepare-run';
+import { type PreparedRun, prepareRun } from './prepare-run';
 import { type Output, Progress } from './progress';
 import { renderReport } from './report';
-import { configJson, resolveConfig } from './resolve-config';
+import { configJson, type ResolvedConfig, resolveConfig } from './resolve-config';
 import { attachRunLog, describeRun, sampleText } from './run-log';
 import { onStopSignals } from './signals';
 
@@ -63,6 +64,37 @@ async function train(
   const run = await prepareRun(config);
   const model = run.createModel();
   const dir = new RunDirectory(config.saveDir);
+  const gradients = await startWorkers(config.values.workers as number, run);
+  try {
+    return await trainWith(config, run, model, dir, gradients, output, options);
+  } finally {
+    await gradients?.close();
+  }
+}
+
+async function startWorkers(
+  workers: number,
+  run: PreparedRun,
+): Promise<DataParallelGradients | undefined> {
+  if (workers === 1) return undefined;
+  if (run.backend.name !== 'wasm' && run.backend.name !== 'cpu') {
+    run.loaders.close();
+    throw new UsageError(
+      `--workers: data-parallel workers run on the wasm or cpu backend, not ${run.backend.name}; use --workers 1`,
+    );
+  }
+  return DataParallelGradients.start({ workers, modelConfig: run.modelConfig });
+}
+
+async function trainWith(
+  config: ResolvedConfig,
+  run: PreparedRun,
+  model: LlamaModel,
+  dir: RunDirectory,
+  gradients: DataParallelGradients | undefined,
+  output: Output,
+  options: MainOptions,
+): Promise<number> {
   if (run.warmedUp) {
     try {
       loadCheckpointWeights(model, run.warmedUp.dir);
@@ -76,6 +108,7 @@ async function train(
     validation: run.loaders.validation,
     options: run.trainer,
     startStep: run.warmedUp?.step ?? 0,
+    ...(gradients ? { gradients } : {}),
     save: (t) =>
       writeCheckpoint(t, {
         dir: dir.checkpointsDir,

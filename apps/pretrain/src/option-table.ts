@@ -63,6 +63,12 @@ export const cliOptions: readonly CliOption[] = [
     'wasm',
     'cpu',
   ]),
+  opt(
+    'workers',
+    'int',
+    1,
+    "threads computing gradients, each on its share of every micro-batch's rows (wasm or cpu backend)",
+  ),
   // training
   opt('mode', 'choice', 'relora', 'what trains: full-rank, plain LoRA, or ReLoRA', [
     'full',

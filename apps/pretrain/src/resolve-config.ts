@@ -92,6 +92,11 @@ function checkAppOptions(v: Record<string, OptionValue>): void {
   positive('keepCheckpoints', 1);
   positive('sampleTokens', 0);
   positive('logEvery', 1);
+  positive('workers', 1);
+  if ((v.workers as number) > (v.batchSize as number))
+    throw new UsageError(
+      `--workers: each worker needs at least one row of a micro-batch: at most --batch-size (${v.batchSize}), got ${v.workers}`,
+    );
   const fraction = v.validationFraction as number;
   if (!(fraction > 0 && fraction < 1))
     throw new UsageError(`--validation-fraction: must be in (0, 1), got ${fraction}`);

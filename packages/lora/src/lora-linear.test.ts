@@ -86,7 +86,7 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     lora.dispose();
   });
 
-  it('uses s = tanh(c) with trainable scaling, c = 1 at init and 0 after a restart', () => {
+  it('uses s = tanh(c) with trainable scaling, c = 1 at init and again after a restart', () => {
     const base = denseLinear({ inFeatures: IN, outFeatures: OUT, bias: false, seed: 8 });
     const x = tf.randomNormal([4, IN], 0, 1, 'float32', 9);
     const plain = base.apply(x);
@@ -107,10 +107,10 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
       'lora_scaling',
     ]);
     lora.mergeAndReinit();
-    expect(lora.scaling).toBe(0);
-    // As in the reference: with c = 0 and B = 0 every LoRA gradient is exactly zero after a restart.
+    expect(lora.scaling).toBeCloseTo(Math.tanh(1), 6);
+    // c back at 1 keeps the LoRA branch learning: B gets a gradient again.
     const after = tf.variableGrads(() => tf.sum(lora.apply(x)) as tf.Scalar);
-    for (const g of Object.values(after.grads)) expect(maxAbs(g)).toBe(0);
+    expect(maxAbs(after.grads[lora.loraB.name] as tf.Tensor)).toBeGreaterThan(0);
     tf.dispose([
       x,
       plain,
@@ -121,6 +121,24 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
       after.value,
       ...Object.values(after.grads),
     ]);
+    lora.dispose();
+  });
+
+  it('reproduces the reference with scalingResetValue 0: every LoRA gradient is zero after a restart', () => {
+    const base = denseLinear({ inFeatures: IN, outFeatures: OUT, bias: false, seed: 8 });
+    const x = tf.randomNormal([4, IN], 0, 1, 'float32', 9);
+    const lora = loraLinear(base, {
+      rank: 2,
+      trainableScaling: true,
+      scalingResetValue: 0,
+      seed: 10,
+    });
+    randomiseB(lora);
+    lora.mergeAndReinit();
+    expect(lora.scaling).toBe(0);
+    const after = tf.variableGrads(() => tf.sum(lora.apply(x)) as tf.Scalar);
+    for (const g of Object.values(after.grads)) expect(maxAbs(g)).toBe(0);
+    tf.dispose([x, after.value, ...Object.values(after.grads)]);
     lora.dispose();
   });
 

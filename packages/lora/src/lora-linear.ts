@@ -120,7 +120,7 @@ export class LoRALinear implements Linear {
   }
 
   /**
-   * ReLoRA restart: W += s·A·B (float32), A re-drawn Kaiming-uniform, B = 0, c = 0. Values are assigned
+   * ReLoRA restart: W += s·A·B (float32), A re-drawn Kaiming-uniform, B = 0, c = `scalingResetValue`. Values are assigned
    * into the existing variables, so optimizer state keyed by variable stays attached. The layer's
    * function is unchanged up to float32 rounding. With `loraOnly` there is no W: it does nothing and
    * returns false, as the reference.
@@ -140,7 +140,7 @@ export class LoRALinear implements Linear {
     tf.tidy(() => {
       this.loraA.assign(this.initA());
       this.loraB.assign(tf.zerosLike(this.loraB));
-      this.scalingParam?.assign(tf.scalar(0));
+      this.scalingParam?.assign(tf.scalar(this.options.scalingResetValue));
     });
     return true;
   }

@@ -9,12 +9,17 @@ export interface LoRALinearOptions {
   /** Dropout rate on the LoRA branch's input, training only, in [0, 1). Reference `lora_dropout`; default 0.1. */
   dropout?: number;
   /**
-   * s = tanh(c) with c a trainable scalar (init 1, reset to 0 at each restart as in the reference)
-   * instead of alpha / rank. Reference `trainable_scaling`; default false.
-   * Note: after a restart c = 0 and B = 0, so the gradients of A, B and c are all exactly zero and
-   * the LoRA branch stops learning; the reference behaves the same way.
+   * s = tanh(c) with c a trainable scalar (init 1) instead of alpha / rank. Reference
+   * `trainable_scaling`; default false.
    */
   trainableScaling?: boolean;
+  /**
+   * The value c is reset to at each restart, with `trainableScaling`. Default 1 (its init).
+   * The reference resets c to 0; together with B = 0 that makes the gradients of A, B and c all
+   * exactly zero, so the LoRA branch never learns again after the first restart. Pass 0 to
+   * reproduce the reference anyway.
+   */
+  scalingResetValue?: number;
   /** No frozen W (nor bias): y = s * dropout(x) A B, plain LoRA from scratch; merges are skipped. Reference `lora_only`; default false. */
   loraOnly?: boolean;
   /** Seed for A's init, its re-inits at restarts and dropout masks. Default: unseeded (Math.random). */
@@ -32,6 +37,7 @@ export const LORA_DEFAULTS = {
   alpha: 32,
   dropout: 0.1,
   trainableScaling: false,
+  scalingResetValue: 1,
   loraOnly: false,
   trackDelta: false,
 } as const;
@@ -57,6 +63,10 @@ export function resolveLoRAOptions(
       `${who}: rank must be a positive integer, got ${rank} (for r = 0 use the plain layer)`,
     );
   }
+  if (!Number.isFinite(resolved.scalingResetValue))
+    throw new Error(
+      `${who}: scalingResetValue must be a finite number, got ${resolved.scalingResetValue}`,
+    );
   if (!Number.isFinite(alpha))
     throw new Error(`${who}: alpha must be a finite number, got ${alpha}`);
   if (!(dropout >= 0 && dropout < 1))

@@ -74,7 +74,6 @@ export class Replica {
       if (message.lora) this.lora = applyLoRA(this.model, { ...message.lora });
       this.loraKey = loraKey;
     }
-    const A = performance.now();
     const params = new Map(this.model.namedParameters());
     for (const [name, data] of message.weights) {
       const variable = params.get(name);
@@ -90,9 +89,7 @@ export class Replica {
       if (!variable) throw new Error(`data-parallel worker: no parameter ${name}`);
       return [name, variable];
     });
-    const B = performance.now();
     const { loss, grads } = shardGradients(this.model, trainable, message.shards, this.lora);
-    const C = performance.now();
     const out: Array<[string, Float32Array]> = [];
     for (const [name, g] of grads) {
       const data = g.dataSync() as Float32Array;
@@ -100,7 +97,7 @@ export class Replica {
       out.push([name, data.byteLength === data.buffer.byteLength ? data : data.slice()]);
     }
     tf.dispose([...grads.values()]);
-    return { loss, grads: out, ms: [B - A, C - B, performance.now() - C].map((x) => Math.round(x)) } as ReplicaResult;
+    return { loss, grads: out };
   }
 
   dispose(): void {

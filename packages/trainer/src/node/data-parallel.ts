@@ -129,21 +129,14 @@ export class DataParallelGradients implements GradientSource {
         });
       });
     }
-    const T0 = performance.now();
     const replies = this.dispatch(trainer, trainable, shares);
-    const T1 = performance.now();
     const local = shardGradients(trainer.model, trainable, shares[0] ?? [], lora);
     // Later steps continue the counters as a one-thread run would.
     if (lora) setDropoutCalls(lora, firstCall + accumulation);
-    const T2 = performance.now();
     let loss = local.loss;
-    let T3 = 0;
-    let rr: any = [];
     const sums = local.grads;
     try {
-      rr = await replies;
-      T3 = performance.now();
-      for (const reply of rr) {
+      for (const reply of await replies) {
         loss += reply.loss;
         for (const [name, data] of reply.grads) {
           const mine = sums.get(name);
@@ -156,7 +149,6 @@ export class DataParallelGradients implements GradientSource {
       tf.dispose([...sums.values()]);
       throw error;
     }
-    if (process.env.DPPROF) console.error(`dispatch ${(T1-T0).toFixed(1)} local ${(T2-T1).toFixed(1)} wait ${(T3-T2).toFixed(1)} sum ${(performance.now()-T3).toFixed(1)} worker ${JSON.stringify((rr as any)[0]?.ms)}`);
     const grads: tf.NamedTensorMap = {};
     for (const [name, variable] of trainable) {
       const g = sums.get(name);
