@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { type LlamaModel, toHfConfig } from '@relora/llama';
 import { NonFiniteLossError, Trainer } from '@relora/trainer';
 import {
-  loadCheckpointWeights,
   DataParallelGradients,
+  loadCheckpointWeights,
   RunDirectory,
   resumeFromCheckpoint,
   writeCheckpoint,

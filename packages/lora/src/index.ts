@@ -5,7 +5,7 @@ export { applyLoRA, DEFAULT_LORA_TARGETS } from './apply-lora';
 export type { DenseLinearOptions } from './dense-linear';
 export { denseLinear } from './dense-linear';
 export { kaimingUniform } from './init';
-export type { LoRABase } from './lora-linear';
+export type { LoRABase, LoRARngState } from './lora-linear';
 export { LoRALinear, loraLinear } from './lora-linear';
 export type { LoRALinearOptions, ResolvedLoRAOptions } from './options';
 export { LORA_DEFAULTS } from './options';

@@ -242,3 +242,34 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     lora.dispose();
   });
 });
+
+describe('LoRALinear random state', () => {
+  it('restores the counters so the next re-init and dropout mask repeat', async () => {
+    await initBackend({ prefer: 'cpu' });
+    const make = () =>
+      loraLinear(denseLinear({ inFeatures: 6, outFeatures: 5, seed: 1 }), {
+        rank: 2,
+        dropout: 0.5,
+        seed: 7,
+      });
+    const x = tf.ones([3, 6]);
+    const a = make();
+    tf.dispose(a.apply(x, { training: true }));
+    a.mergeAndReinit();
+    const saved = a.rngState();
+    expect(saved).toEqual({ merges: 1, dropoutCalls: 1 });
+    const b = make();
+    b.restoreRngState(saved);
+    const ya = a.apply(x, { training: true });
+    const yb = b.apply(x, { training: true });
+    a.mergeAndReinit();
+    b.mergeAndReinit();
+    expect(Array.from(a.loraA.dataSync())).toEqual(Array.from(b.loraA.dataSync()));
+    expect(() => b.restoreRngState({ merges: -1 })).toThrow(
+      /merges must be a non-negative integer/,
+    );
+    tf.dispose([x, ya, yb]);
+    a.dispose();
+    b.dispose();
+  });
+});

@@ -8,6 +8,14 @@ import type { ApplyOptions, DenseLinear, Linear } from './types';
 /** What a LoRA layer wraps: a dense layer, or only a shape when `loraOnly`. */
 export type LoRABase = DenseLinear | { readonly inFeatures: number; readonly outFeatures: number };
 
+/** Counters that seed a LoRA layer's random draws; see {@link LoRALinear.rngState}. */
+export interface LoRARngState {
+  /** Merges so far: seeds A's next re-initialisation. */
+  merges: number;
+  /** Training forwards so far: seeds the next dropout mask. */
+  dropoutCalls: number;
+}
+
 /**
  * A frozen dense layer plus a trainable low-rank update (Hu et al. 2021; ReLoRA, Lialin et al. 2023).
  * Shapes: W [in, out] (frozen), b [out] (frozen), A [in, r], B [r, out], c [] (trainable scaling only).
@@ -68,6 +76,27 @@ export class LoRALinear implements Linear {
   /** Restarts performed so far (merges). */
   get restarts(): number {
     return this.merges;
+  }
+
+  /**
+   * The counters that pick this layer's next random draws (A's re-init at the next merge, the next
+   * dropout mask). Save them with a checkpoint so a resumed run draws what an uninterrupted one would.
+   */
+  rngState(): LoRARngState {
+    return { merges: this.merges, dropoutCalls: this.dropoutCalls };
+  }
+
+  /** Restores counters from {@link rngState}; `dropoutCalls` alone may be set to pick a mask stream. */
+  restoreRngState(state: Partial<LoRARngState>): void {
+    for (const [key, value] of Object.entries(state)) {
+      if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+        throw new Error(
+          `LoRALinear.restoreRngState: ${key} must be a non-negative integer, got ${value}`,
+        );
+      }
+    }
+    if (state.merges !== undefined) this.merges = state.merges;
+    if (state.dropoutCalls !== undefined) this.dropoutCalls = state.dropoutCalls;
   }
 
   /** The current scale s: alpha / rank, or tanh(c) (read synchronously) with trainable scaling. */

@@ -80,7 +80,11 @@ async function timeSteps(trainer: Trainer, count: number): Promise<number[]> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 for (const t of trainers) await timeSteps(t, 2); // warm-up: kernels, packing, worker JIT
-console.log(`mode ${mode}, batch ${batch} x seq ${seq}, ${workers} threads vs 1; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `mode ${mode}, batch ${batch} x seq ${seq}, ${workers} threads vs 1; load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 const speedups: number[] = [];
 for (let r = 0; r < rounds; r++) {
   const one = median(await timeSteps(trainers[0] as Trainer, steps));
@@ -92,5 +96,7 @@ for (let r = 0; r < rounds; r++) {
       `${(one / many).toFixed(2)}x; load ${loadavg()[0]?.toFixed(2)}`,
   );
 }
-console.log(`speedup median ${median(speedups).toFixed(2)}x, range ${Math.min(...speedups).toFixed(2)}-${Math.max(...speedups).toFixed(2)}x`);
+console.log(
+  `speedup median ${median(speedups).toFixed(2)}x, range ${Math.min(...speedups).toFixed(2)}-${Math.max(...speedups).toFixed(2)}x`,
+);
 await dp.close();

@@ -12,6 +12,6 @@ export {
   pruneCheckpoints,
   writeCheckpoint,
 } from './node/checkpoint-writer';
-export { RunDirectory, readJsonl, writeFileAtomic, writeJsonAtomic } from './node/run-directory';
 export type { DataParallelOptions } from './node/data-parallel';
 export { DataParallelGradients, dataParallelDefaults } from './node/data-parallel';
+export { RunDirectory, readJsonl, writeFileAtomic, writeJsonAtomic } from './node/run-directory';

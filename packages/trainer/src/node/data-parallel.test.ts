@@ -92,7 +92,8 @@ describe.each(['cpu', 'wasm'] as const)('row shares in-process (%s)', (backend) 
 
   it.each([2, 3])('%i shares sum to the one-thread gradient, full-rank and LoRA', (parts) => {
     const data = source(batches(2));
-    const trainer = new Trainer({ model: createLlama(CONFIG, { seed: 1 }), train: data, options: OPTIONS });
+    const model = createLlama(CONFIG, { seed: 1 });
+    const trainer = new Trainer({ model, train: data, options: OPTIONS });
     for (const lora of [false, true]) {
       if (lora) trainer.enterLoRA(false);
       const trainable = trainer.model.namedParameters().filter(([, v]) => v.trainable);
@@ -128,7 +129,7 @@ describe.each(['cpu', 'wasm'] as const)('row shares in-process (%s)', (backend) 
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose(Object.values(expected.grads));
     }
-    trainer.model.dispose();
+    model.dispose();
   });
 });
 
@@ -144,7 +145,8 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
 
   it('matches one thread before and after the switch to LoRA and a merge', async () => {
     const data = source(batches(2));
-    const trainer = new Trainer({ model: createLlama(CONFIG, { seed: 2 }), train: data, options: OPTIONS });
+    const model = createLlama(CONFIG, { seed: 2 });
+    const trainer = new Trainer({ model, train: data, options: OPTIONS });
     const compare = async () => {
       const expected = oneThread(trainer, data);
       data.rewind();
@@ -160,13 +162,14 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
     await compare();
     trainer.lora?.mergeAndReinit(); // changes the frozen weights the worker must pick up
     await compare();
-    trainer.model.dispose();
+    model.dispose();
   });
 
   it('trains through a warm start and restarts without leaking tensors, reproducibly', async () => {
     const run = async () => {
+      const model = createLlama(CONFIG, { seed: 3 });
       const trainer = new Trainer({
-        model: createLlama(CONFIG, { seed: 3 }),
+        model,
         train: source(batches(3)),
         options: { ...OPTIONS, loraDropout: 0.1 },
         gradients: dp,
@@ -179,7 +182,7 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
       await trainer.run();
       expect(tf.memory().numTensors).toBe(before);
       expect(trainer.nLoraRestarts).toBeGreaterThan(0);
-      trainer.model.dispose();
+      model.dispose();
       return losses;
     };
     const first = await run();

@@ -28,8 +28,7 @@ export const dataParallelDefaults = { workers: 2 } as const;
 
 // Worker threads start from a file; from source (tests, tsx) that file is TypeScript and needs tsx's loader.
 function spawnWorker(url: URL | undefined): Worker {
-  const here =
-    typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
+  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
   const js = url ?? new URL('./data-parallel-worker.js', here);
   if (existsSync(fileURLToPath(js))) return new Worker(js);
   const ts = new URL('./data-parallel-worker.ts', here);
@@ -78,7 +77,9 @@ export class DataParallelGradients implements GradientSource {
   private constructor(private readonly pool: Worker[]) {}
 
   /** Starts `workers - 1` worker threads and builds their replicas (one wasm thread each). */
-  static async start(options: Partial<DataParallelOptions> & Pick<DataParallelOptions, 'modelConfig'>) {
+  static async start(
+    options: Partial<DataParallelOptions> & Pick<DataParallelOptions, 'modelConfig'>,
+  ) {
     const workers = options.workers ?? dataParallelDefaults.workers;
     if (!Number.isInteger(workers) || workers < 1)
       throw new Error(`data-parallel: workers must be an integer >= 1, got ${workers}`);
@@ -140,8 +141,12 @@ export class DataParallelGradients implements GradientSource {
         loss += reply.loss;
         for (const [name, data] of reply.grads) {
           const mine = sums.get(name);
-          if (!mine) throw new Error(`data-parallel: a worker returned an unknown gradient ${name}`);
-          sums.set(name, tf.tidy(() => tf.add(mine, tf.tensor(data, mine.shape, 'float32'))));
+          if (!mine)
+            throw new Error(`data-parallel: a worker returned an unknown gradient ${name}`);
+          sums.set(
+            name,
+            tf.tidy(() => tf.add(mine, tf.tensor(data, mine.shape, 'float32'))),
+          );
           mine.dispose();
         }
       }
