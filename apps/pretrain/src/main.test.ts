@@ -52,6 +52,21 @@ describe('relora-pretrain', () => {
     expect(result.code).toBe(0);
   });
 
+  it('trains on two data-parallel threads with --workers 2, as one thread before LoRA dropout', async () => {
+    const dual = join(root, 'run-workers');
+    const result = await cli([...TINY, '--workers', '2', '--save_dir', dual]);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dual, 'config.json'), 'utf8')).workers).toBe(2);
+    const one = jsonl(join(run, 'metrics.jsonl'));
+    const two = jsonl(join(dual, 'metrics.jsonl'));
+    expect(two.map((m) => m.update_step)).toEqual(one.map((m) => m.update_step));
+    // The full-rank warm start has no dropout: the same gradients up to float32 rounding.
+    for (let i = 0; i < 4; i++) {
+      expect(two[i]?.loss).toBeCloseTo(one[i]?.loss as number, 4);
+    }
+  });
+
   it('writes the run directory: config, metrics, evals, checkpoints, report', () => {
     const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
     expect(config).toMatchObject({

@@ -119,6 +119,11 @@ describe('resolveConfig', () => {
       ['--scheduler', 'step'],
       /^--scheduler: expected one of cosine_restarts, cosine, linear, got "step"/,
     ],
+    [['--workers', '0'], /^--workers: must be >= 1, got 0/],
+    [
+      ['--workers', '9'],
+      /^--workers: each worker needs at least one row .* at most --batch-size \(8\), got 9/,
+    ],
     [['--bogus'], /unknown option '--bogus'/],
   ])('rejects %j with a message naming the option', (argv, message) => {
     expect(() => resolve(argv)).toThrow(message);
