@@ -3,6 +3,7 @@ import { initBackend } from '@relora/backend';
 import { createLlama, llamaPreset } from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loraRngState, restoreLoraRngState } from '../lora-phase';
 import type { TrainerOptions } from '../options';
 import { accumulateGradients, type Batch } from '../train-step';
 import { Trainer } from '../trainer';
@@ -143,10 +144,17 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
     await dp?.close();
   });
 
-  it('matches one thread before and after the switch to LoRA and a merge', async () => {
+  it.each([
+    ['rows of each micro-batch', ROWS],
+    ['whole micro-batches', 2 * ROWS],
+  ])('matches one thread (%s) before and after the switch to LoRA and a merge', async (_, total) => {
     const data = source(batches(2));
     const model = createLlama(CONFIG, { seed: 2 });
-    const trainer = new Trainer({ model, train: data, options: OPTIONS });
+    const trainer = new Trainer({
+      model,
+      train: data,
+      options: { ...OPTIONS, totalBatchSize: total },
+    });
     const compare = async () => {
       const expected = oneThread(trainer, data);
       data.rewind();
@@ -162,6 +170,28 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
     await compare();
     trainer.lora?.mergeAndReinit(); // changes the frozen weights the worker must pick up
     await compare();
+    model.dispose();
+  });
+
+  it("draws the one-thread run's dropout masks when each thread takes whole micro-batches", async () => {
+    const data = source(batches(2));
+    const model = createLlama(CONFIG, { seed: 4 });
+    const trainer = new Trainer({ model, train: data, options: { ...OPTIONS, loraDropout: 0.5 } });
+    trainer.enterLoRA(false);
+    await trainer.step();
+    const lora = trainer.lora as NonNullable<typeof trainer.lora>;
+    const counters = loraRngState(lora);
+    const expected = oneThread(trainer, data);
+    restoreLoraRngState(lora, counters);
+    data.rewind();
+    const got = await dp.gradients(trainer);
+    expect(loraRngState(lora)).toEqual(
+      Object.fromEntries(
+        Object.entries(counters).map(([k, c]) => [k, { ...c, dropoutCalls: c.dropoutCalls + 2 }]),
+      ),
+    );
+    expect(maxRelativeError(got.grads, expected.grads)).toBeLessThan(1e-4);
+    tf.dispose([Object.values(got.grads), Object.values(expected.grads)]);
     model.dispose();
   });
 

@@ -65,13 +65,14 @@ function tfBackendName(): BackendName {
 }
 
 /**
- * Computes each update step's gradients over `workers` threads: every micro-batch's rows are split
- * among them, each computes the gradient of its rows' loss (weighted by its share of the rows),
- * and the main thread sums the shares: the gradient of the same mean loss as
- * {@link accumulateGradients}, up to float32 rounding, when every target counts (packed batches).
- * Workers receive all weights every step, so merges and resumes need nothing extra. LoRA dropout
- * masks are drawn per (micro-batch, share), so they differ from a one-thread run's but are
- * reproducible. Pass it as `TrainerInit.gradients`; {@link close} it when done.
+ * Computes each update step's gradients over `workers` threads and sums them on the main thread:
+ * the gradient of the same mean loss as {@link accumulateGradients}, up to float32 rounding.
+ * When the micro-batches per step (`totalBatchSize / batchSize`) are a multiple of `workers`, each
+ * thread takes whole micro-batches, with the one-thread run's LoRA dropout masks. Otherwise every
+ * micro-batch's rows are split among the threads, each loss weighted by its share of the rows
+ * (exact when every target counts, as in packed batches), with dropout masks drawn per (micro-batch,
+ * share): reproducible, but not the one-thread run's. Workers receive all weights every step, so
+ * merges and resumes need nothing extra. Pass it as `TrainerInit.gradients`; {@link close} it when done.
  */
 export class DataParallelGradients implements GradientSource {
   private constructor(private readonly pool: Worker[]) {}
@@ -118,6 +119,18 @@ export class DataParallelGradients implements GradientSource {
       const targets = batch.targets.dataSync() as Int32Array;
       tf.dispose([batch.inputIds, batch.targets]);
       tokens += rows * seq;
+      if (accumulation % parts === 0) {
+        // Whole micro-batches, round robin: bigger products per call, and the one-thread run's dropout masks.
+        shares[k % parts]?.push({
+          inputIds: ids,
+          targets,
+          rows,
+          seq,
+          weight: 1 / accumulation,
+          dropoutCall: firstCall + k,
+        });
+        continue;
+      }
       splitRows(rows, parts).forEach(([first, count], p) => {
         if (count === 0) return;
         shares[p]?.push({
