@@ -56,5 +56,5 @@ export function restoreLoraRngState(handle: LoRAHandle, state: Record<string, Lo
  * from it (data-parallel shards pick theirs from the step, micro-batch and shard).
  */
 export function setDropoutCalls(handle: LoRAHandle, call: number): void {
-  for (const [, layer] of handle.layers) (layer as unknown as LoraCounters).dropoutCalls = call;
+  for (const [, layer] of handle.layers) layer.restoreRngState({ dropoutCalls: call });
 }

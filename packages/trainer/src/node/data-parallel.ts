@@ -1,7 +1,5 @@
 // Data-parallel gradients over worker threads: each computes its rows of every micro-batch; the main thread averages.
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '@relora/backend';
 import type { LlamaConfig } from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +8,7 @@ import type { AccumulatedGradients } from '../train-step';
 import type { GradientSource, Trainer } from '../trainer';
 import type { ReplicaLoRA, ReplicaResult, ReplicaStep } from './data-parallel-replica';
 import { type ShardSpec, shardGradients, splitRows } from './data-parallel-shard';
+import { call, spawnWorker, tfBackendName } from './data-parallel-threads';
 
 /** Options of {@link DataParallelGradients.start}. */
 export interface DataParallelOptions {
@@ -25,44 +24,6 @@ export interface DataParallelOptions {
 
 /** The defaults of {@link DataParallelOptions}. */
 export const dataParallelDefaults = { workers: 2 } as const;
-
-// Worker threads start from a file; from source (tests, tsx) that file is TypeScript and needs tsx's loader.
-function spawnWorker(url: URL | undefined): Worker {
-  const here = typeof __filename === 'string' ? pathToFileURL(__filename).href : import.meta.url;
-  const js = url ?? new URL('./data-parallel-worker.js', here);
-  if (existsSync(fileURLToPath(js))) return new Worker(js);
-  const ts = new URL('./data-parallel-worker.ts', here);
-  if (!existsSync(fileURLToPath(ts)))
-    throw new Error(`data-parallel: worker script not found at ${fileURLToPath(js)}`);
-  const boot = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(ts.href)}, ${JSON.stringify(ts.href)}))`;
-  return new Worker(boot, { eval: true });
-}
-
-function call<T>(worker: Worker, message: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: { ok: boolean; result?: T; error?: string }) => {
-      worker.off('error', onError);
-      worker.unref();
-      if (reply.ok) resolve(reply.result as T);
-      else reject(new Error(reply.error));
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(error);
-    };
-    worker.once('message', onMessage);
-    worker.once('error', onError);
-    // Referenced only while a reply is due: an idle pool never keeps the process alive.
-    worker.ref();
-    worker.postMessage(message);
-  });
-}
-
-function tfBackendName(): BackendName {
-  const name = tf.getBackend();
-  if (name === 'wasm' || name === 'cpu') return name;
-  throw new Error(`data-parallel: the '${name}' backend is not supported in workers (wasm or cpu)`);
-}
 
 /**
  * Computes each update step's gradients over `workers` threads and sums them on the main thread:
