@@ -2,6 +2,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kaimingUniform, subSeed } from './init';
 import { checkFeatures, flatMatMul } from './linear-ops';
+import {
+  dropoutMultiplier,
+  droppedLoRAMatMul,
+  type LoRAProductParts,
+  mergedLoRAMatMul,
+} from './lora-matmul';
 import { type LoRALinearOptions, type ResolvedLoRAOptions, resolveLoRAOptions } from './options';
 import type { ApplyOptions, DenseLinear, Linear } from './types';
 
@@ -105,23 +111,26 @@ export class LoRALinear implements Linear {
     return Math.tanh(this.scalingParam.dataSync()[0] as number);
   }
 
-  /** x [..., in] -> y [..., out]. Dropout applies to the LoRA branch only, and only when `training`. */
+  /**
+   * x [..., in] -> y [..., out]. Dropout applies to the LoRA branch only, and only when `training`.
+   * Runs through a hand-written gradient (`lora-matmul.ts`, trainable scaling included): without
+   * dropout as x (W + s·A·B), with dropout as x W + s·(xd A) B keeping only the mask and x A for the
+   * backward pass. W and b are closed over, not inputs, so autodiff yields no gradient for them.
+   */
   apply(x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
     return flatMatMul('LoRALinear', x, this.inFeatures, (x2) => {
       const rate = this.options.dropout;
-      const dropped =
-        options.training && rate > 0
-          ? tf.dropout(
-              x2,
-              rate,
-              undefined,
-              subSeed(this.options.seed, 'dropout', this.dropoutCalls++),
-            )
-          : x2;
-      const lora = tf.mul(tf.matMul(tf.matMul(dropped, this.loraA), this.loraB), this.scale());
-      if (!this.kernel) return lora;
-      const y = tf.add(tf.matMul(x2, this.kernel), lora);
-      return this.bias ? tf.add(y, this.bias) : y;
+      const parts: LoRAProductParts = {
+        kernel: this.kernel as tf.Tensor2D | undefined,
+        bias: this.bias,
+        a: this.loraA as tf.Tensor2D,
+        b: this.loraB as tf.Tensor2D,
+        c: this.scalingParam as tf.Scalar | undefined,
+        fixedScale: this.options.alpha / this.options.rank,
+      };
+      if (!(options.training && rate > 0)) return mergedLoRAMatMul(x2, parts);
+      const seed = subSeed(this.options.seed, 'dropout', this.dropoutCalls++);
+      return droppedLoRAMatMul(x2, parts, dropoutMultiplier(x2.shape, rate, seed));
     });
   }
 
