@@ -23,20 +23,10 @@ export function switchToLoRA(
   });
 }
 
-// Adapter: LoRALinear keeps these counters private and exposes no setter; a resumed run must
-// continue them to draw the same dropout masks and re-initialisations as an uninterrupted one.
-interface LoraCounters {
-  merges: number;
-  dropoutCalls: number;
-}
-
 /** Module name -> the counters that pick each LoRA layer's next random draws. */
 export function loraRngState(handle: LoRAHandle): Record<string, LoraRngState> {
   const state: Record<string, LoraRngState> = {};
-  for (const [name, layer] of handle.layers) {
-    const counters = layer as unknown as LoraCounters;
-    state[name] = { merges: counters.merges, dropoutCalls: counters.dropoutCalls };
-  }
+  for (const [name, layer] of handle.layers) state[name] = layer.rngState();
   return state;
 }
 
@@ -45,9 +35,7 @@ export function restoreLoraRngState(handle: LoRAHandle, state: Record<string, Lo
   for (const [name, layer] of handle.layers) {
     const saved = state[name];
     if (!saved) throw new Error(`checkpoint has no LoRA random state for ${name}`);
-    const counters = layer as unknown as LoraCounters;
-    counters.merges = saved.merges;
-    counters.dropoutCalls = saved.dropoutCalls;
+    layer.restoreRngState(saved);
   }
 }
 
