@@ -1,5 +1,6 @@
 // Small measuring tools for the child: a clock, a backend sync, seeded token batches.
 import { performance } from 'node:perf_hooks';
+import { uniformGenerator } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Milliseconds on a monotonic clock. */
@@ -22,17 +23,6 @@ export async function timeMs(f: () => Promise<void>): Promise<number> {
   return now() - start;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Random tokens shaped like a training batch: inputIds and targets int32 [batch, seqLen]. Speed and
  * memory do not depend on the token values, so no corpus is read.
@@ -43,7 +33,7 @@ export function syntheticBatch(
   vocabSize: number,
   seed: number,
 ): { inputIds: tf.Tensor2D; targets: tf.Tensor2D } {
-  const random = mulberry32(seed);
+  const random = uniformGenerator(seed);
   const tokens = Int32Array.from({ length: batch * (seqLen + 1) }, () =>
     Math.floor(random() * vocabSize),
   );
