@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { denseLinear } from './dense-linear';
 import { subSeed } from './init';
 import { LoRALinear } from './lora-linear';
-import { dropoutMultiplier } from './lora-matmul';
+import { branchBackwardIsCheaper, dropoutMultiplier, factorGradients } from './lora-matmul';
 import type { LoRALinearOptions } from './options';
 
 const IN = 10;
@@ -154,5 +154,29 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear custom gradient on %s', (bac
       ].filter((t) => t !== null) as tf.Tensor[],
     );
     layer.dispose();
+  });
+});
+
+describe('factorGradients', () => {
+  it('gives the same G Bᵀ and Aᵀ G by either route, and picks the branch when r is small', async () => {
+    await initBackend({ prefer: 'cpu' });
+    expect(branchBackwardIsCheaper(512, 128, 352, 32)).toBe(true);
+    expect(branchBackwardIsCheaper(512, 128, 128, 128)).toBe(false);
+    const x = tf.randomNormal([7, 6], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const dy = tf.randomNormal([7, 5], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const a = tf.randomNormal([6, 3], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const b = tf.randomNormal([3, 5], 0, 1, 'float32', 4) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const viaBranch = factorGradients(x, dy, a, b, 'branch');
+    const viaFull = factorGradients(x, dy, a, b, 'full');
+    for (let i = 0; i < 2; i++) {
+      const p = (viaBranch[i] as tf.Tensor).dataSync();
+      const q = (viaFull[i] as tf.Tensor).dataSync();
+      expect(p.length).toBe(q.length);
+      for (let j = 0; j < p.length; j++) expect(p[j]).toBeCloseTo(q[j] as number, 4);
+    }
+    tf.dispose([...viaBranch, ...viaFull]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, dy, a, b]);
   });
 });

@@ -58,7 +58,8 @@ interface AleaState {
 /**
  * x [rows, in] -> [rows, out] without dropout, through the merged weight W' = W + s·A·B [in, out]:
  * it costs in·r·out on top of the plain product, whatever the number of rows. Backward:
- * dx = dy W'ᵀ, G = xᵀ dy, dA = s G Bᵀ, dB = s Aᵀ G, dc = sech²(c)·sum(A ⊙ G Bᵀ).
+ * dx = dy W'ᵀ, and with G = xᵀ dy: dA = s G Bᵀ, dB = s Aᵀ G, dc = sech²(c)·sum(A ⊙ G Bᵀ)
+ * (see {@link factorGradients} for how G Bᵀ and Aᵀ G are computed).
  * Saves x, W', A, B (and c) for the backward pass.
  */
 export function mergedLoRAMatMul(x: tf.Tensor2D, parts: LoRAProductParts): tf.Tensor2D {
@@ -82,13 +83,8 @@ export function mergedLoRAMatMul(x: tf.Tensor2D, parts: LoRAProductParts): tf.Te
           const cs = saved[4] as tf.Scalar | undefined;
           const s2 = scaleOf(cs, parts.fixedScale);
           const dy2 = dy as tf.Tensor2D;
-          const g = tf.matMul(xs, dy2, true, false);
-          const gbt = tf.matMul(g, bs, false, true);
-          const grads = [
-            tf.matMul(dy2, ws, false, true),
-            tf.mul(gbt, s2),
-            tf.mul(tf.matMul(as, g, true, false), s2),
-          ];
+          const [gbt, atg] = factorGradients(xs, dy2, as, bs);
+          const grads = [tf.matMul(dy2, ws, false, true), tf.mul(gbt, s2), tf.mul(atg, s2)];
           if (cs) grads.push(scalingGrad(cs, as, gbt));
           return grads;
         }),
@@ -144,6 +140,37 @@ export function droppedLoRAMatMul(
         }),
     };
   });
+}
+
+/**
+ * True when G Bᵀ and Aᵀ G are cheaper through the rank-r branch, as xᵀ (dy Bᵀ) and (x A)ᵀ dy
+ * (2·rows·r·(in + out) multiply-adds), than through G = xᵀ dy [in, out] (in·out·(rows + 2r)): the
+ * case whenever r is small against in and out, which is when LoRA should beat full-rank training.
+ */
+export function branchBackwardIsCheaper(rows: number, inF: number, outF: number, rank: number) {
+  return 2 * rows * rank * (inF + outF) < inF * outF * (rows + 2 * rank);
+}
+
+/** G Bᵀ [in, r] and Aᵀ G [r, out] for G = xᵀ dy, by the cheaper route. */
+export function factorGradients(
+  x: tf.Tensor2D,
+  dy: tf.Tensor2D,
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  route: 'auto' | 'branch' | 'full' = 'auto',
+): [tf.Tensor2D, tf.Tensor2D] {
+  const [rows, inF] = x.shape;
+  const [rank, outF] = b.shape;
+  const branch =
+    route === 'auto' ? branchBackwardIsCheaper(rows, inF, outF, rank) : route === 'branch';
+  return tf.tidy(() => {
+    if (branch) {
+      const u = tf.matMul(dy, b, false, true);
+      return [tf.matMul(x, u, true, false), tf.matMul(tf.matMul(x, a), dy, true, false)];
+    }
+    const g = tf.matMul(x, dy, true, false);
+    return [tf.matMul(g, b, false, true), tf.matMul(a, g, true, false)];
+  }) as [tf.Tensor2D, tf.Tensor2D];
 }
 
 type ProductBody = (
