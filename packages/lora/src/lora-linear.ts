@@ -1,13 +1,9 @@
 // The LoRA linear layer: y = x W + b + s * dropout(x) A B, with merge-and-reinit for ReLoRA restarts.
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutMultiplier } from './dropout-mask';
 import { kaimingUniform, subSeed } from './init';
 import { checkFeatures, flatMatMul } from './linear-ops';
-import {
-  dropoutMultiplier,
-  droppedLoRAMatMul,
-  type LoRAProductParts,
-  mergedLoRAMatMul,
-} from './lora-matmul';
+import { droppedLoRAMatMul, type LoRAProductParts, mergedLoRAMatMul } from './lora-matmul';
 import { type LoRALinearOptions, type ResolvedLoRAOptions, resolveLoRAOptions } from './options';
 import type { ApplyOptions, DenseLinear, Linear } from './types';
 
@@ -130,7 +126,9 @@ export class LoRALinear implements Linear {
       };
       if (!(options.training && rate > 0)) return mergedLoRAMatMul(x2, parts);
       const seed = subSeed(this.options.seed, 'dropout', this.dropoutCalls++);
-      return droppedLoRAMatMul(x2, parts, dropoutMultiplier(x2.shape, rate, seed));
+      // A fixed s rides in the mask (one multiply fewer each way); tanh(c) is applied inside.
+      const scale = parts.c ? 1 : parts.fixedScale;
+      return droppedLoRAMatMul(x2, parts, dropoutMultiplier(x2.shape, rate, seed, scale));
     });
   }
 

@@ -1,7 +1,5 @@
 // The LoRA product y = x W + b + s·dropout(x) A B on 2D x, with a hand-written gradient (tf.customGrad).
 import * as tf from '@tensorflow/tfjs-core';
-import seedrandom from 'seedrandom';
-import type { Seed } from './init';
 
 /** The tensors of one LoRA product; all but x, A, B and c are frozen and closed over. */
 export interface LoRAProductParts {
@@ -17,42 +15,6 @@ export interface LoRAProductParts {
   readonly c?: tf.Scalar;
   /** s when there is no c: alpha / rank. */
   readonly fixedScale: number;
-}
-
-/**
- * The multiplier tf.dropout(x, rate, undefined, seed) applies, bit for bit: floor(u + keep) / keep
- * (0 or 1 / keep in float32) with u the float32 uniforms tf.randomUniform draws for `seed` (the same
- * seedrandom alea stream), so a seed and call counter give the masks they always gave. One loop
- * instead of tfjs' per-element wrapper and three elementwise kernels (~20% faster on wasm; alea's
- * serial recurrence is the floor). Shape [rows, in].
- */
-export function dropoutMultiplier(shape: [number, number], rate: number, seed: Seed): tf.Tensor2D {
-  const keep = Math.fround(1 - rate);
-  const kept = Math.fround(1 / keep);
-  // tfjs turns a missing or numeric seed into a string the same way.
-  const start = seedrandom
-    .alea(String(seed ?? Math.random()), { state: true })
-    .state() as AleaState;
-  // seedrandom's alea step (lib/alea.js), on locals, with tfjs' uniform -> float32 -> mask inline.
-  let { c, s0, s1, s2 } = start;
-  const values = new Float32Array(shape[0] * shape[1]);
-  for (let i = 0; i < values.length; i++) {
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10; // 2^-32
-    s0 = s1;
-    s1 = s2;
-    c = t | 0;
-    s2 = t - c;
-    values[i] = Math.fround(Math.fround(s2) + keep) >= 1 ? kept : 0;
-  }
-  return tf.tensor2d(values, shape);
-}
-
-/** seedrandom's alea state. */
-interface AleaState {
-  c: number;
-  s0: number;
-  s1: number;
-  s2: number;
 }
 
 /**
@@ -94,10 +56,12 @@ export function mergedLoRAMatMul(x: tf.Tensor2D, parts: LoRAProductParts): tf.Te
 }
 
 /**
- * x [rows, in] -> [rows, out] with dropout on the LoRA branch: h = s·(xd A) [rows, r] with
- * xd = x ⊙ multiplier, y = x W + h B (+ b). Backward: with g = s·dy Bᵀ,
- * dx = dy Wᵀ + (g Aᵀ) ⊙ multiplier, dA = xdᵀ g, dB = hᵀ dy, dc = sech²(c)·sum(dy Bᵀ ⊙ xd A).
- * Saves x, the multiplier, x A [rows, r], A, B, W (and c); xd is recomputed in the backward pass.
+ * x [rows, in] -> [rows, out] with dropout on the LoRA branch: y = x W + s·(xd A) B (+ b) with
+ * xd = x ⊙ mask. `multiplier` [rows, in] is the mask times s when s is fixed (no c: one multiply
+ * fewer each way, see `dropoutMultiplier`'s scale), the bare mask with trainable scaling.
+ * Backward, with g = s·dy Bᵀ: dx = dy Wᵀ + (g Aᵀ) ⊙ mask, dA = xdᵀ g, dB = (s·xd A)ᵀ dy,
+ * dc = sech²(c)·sum(dy Bᵀ ⊙ xd A). Saves x, the multiplier, xd A [rows, r], A, B, W (and c);
+ * xd is recomputed in the backward pass rather than kept.
  */
 export function droppedLoRAMatMul(
   x: tf.Tensor2D,
@@ -106,9 +70,11 @@ export function droppedLoRAMatMul(
 ): tf.Tensor2D {
   const { kernel, bias } = parts;
   return customProduct(x, parts, (x2, a, b, cIn, save) => {
-    const s = scaleOf(cIn, parts.fixedScale);
+    // Only trainable scaling still needs s applied; a fixed s is inside the multiplier.
+    const scaled = (t: tf.Tensor2D, s: tf.Scalar | undefined) =>
+      s ? (tf.mul(t, s) as tf.Tensor2D) : t;
     const xa = tf.matMul(tf.mul(x2, multiplier), a);
-    const lora = tf.matMul(tf.mul(xa, s), b);
+    const lora = tf.matMul(scaled(xa, cIn && tf.tanh(cIn)), b);
     const y = kernel ? tf.add(tf.matMul(x2, kernel), lora) : lora;
     // W is saved (a clone shares its data), so a merge before the backward pass cannot change it.
     const frozen = kernel ? [kernel] : [];
@@ -126,15 +92,15 @@ export function droppedLoRAMatMul(
           ];
           const cs = cIn ? (saved[5] as tf.Scalar) : undefined;
           const ws = kernel ? (saved[saved.length - 1] as tf.Tensor2D) : undefined;
-          const s2 = scaleOf(cs, parts.fixedScale);
+          const s2 = cs && tf.tanh(cs);
           const dy2 = dy as tf.Tensor2D;
           const gu = tf.matMul(dy2, bs, false, true);
-          const g = tf.mul(gu, s2) as tf.Tensor2D;
+          const g = scaled(gu, s2);
           const dxLora = tf.mul(tf.matMul(g, as, false, true), ms);
           const grads = [
             ws ? tf.add(tf.matMul(dy2, ws, false, true), dxLora) : dxLora,
             tf.matMul(tf.mul(xs, ms) as tf.Tensor2D, g, true, false),
-            tf.matMul(tf.mul(xas, s2) as tf.Tensor2D, dy2, true, false),
+            tf.matMul(scaled(xas, s2), dy2, true, false),
           ];
           if (cs) grads.push(scalingGrad(cs, xas, gu));
           return grads;

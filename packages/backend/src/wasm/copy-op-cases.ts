@@ -1,8 +1,8 @@
-// Cases for the replaced copy kernels (Slice, SplitV, Concat, Identity): shapes, axes and dtypes.
+// Cases for the replaced copy kernels (Slice, SplitV, Concat, Identity, Cast): shapes, axes and dtypes.
 import * as tf from '@tensorflow/tfjs-core';
 import { f, i, type OpCase } from './llama-op-cases';
 
-/** Shapes, axes and dtypes that exercise the replaced copy kernels (Slice, SplitV, Concat, Identity). */
+/** Shapes, axes and dtypes that exercise the replaced copy kernels (Slice, SplitV, Concat, Identity, Cast). */
 export const COPY_OP_CASES: OpCase[] = [
   { name: 'slice 1D', inputs: [f([10])], fn: (x) => tf.slice(x, [3], [5]) },
   {
@@ -64,5 +64,11 @@ export const COPY_OP_CASES: OpCase[] = [
     name: 'clone/identity chain',
     inputs: [f([3, 4])],
     fn: (x) => tf.mul(tf.clone(x), tf.clone(tf.clone(x))),
+  },
+  {
+    name: 'cast to the same dtype, then a real conversion',
+    inputs: [f([3, 4])],
+    fn: (x) =>
+      tf.mul(tf.cast(x, 'float32'), tf.cast(tf.cast(tf.cast(x, 'int32'), 'int32'), 'float32')),
   },
 ];

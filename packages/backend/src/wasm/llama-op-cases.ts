@@ -84,6 +84,17 @@ export const LLAMA_OP_CASES: OpCase[] = [
     fn: (a, b) => tf.matMul(a, b!, false, true),
   },
   {
+    // Over one 64-row tile, with rows left after the blocks of 8 (the transpose's edge cases).
+    name: 'matMul transposeA, 75 rows',
+    inputs: [f([75, 70]), f([75, 3])],
+    fn: (a, b) => tf.matMul(a, b!, true, false),
+  },
+  {
+    name: 'batched matMul transposeB, 19 rows',
+    inputs: [f([2, 4, 9]), f([2, 19, 9])],
+    fn: (a, b) => tf.matMul(a, b!, false, true),
+  },
+  {
     name: 'matMul both transposed',
     inputs: [f([5, 7]), f([6, 5])],
     fn: (a, b) => tf.matMul(a, b!, true, true),
