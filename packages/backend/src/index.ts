@@ -1,7 +1,10 @@
 // Public API of @relora/backend.
 
+export { CPU_KERNELS, registerCpuKernels } from './cpu/register-cpu-kernels';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
 export { INIT_BACKEND_DEFAULTS, initBackend } from './init-backend';
+export type { AdamWUpdateAttrs } from './kernels/adamw-update';
+export { ADAMW_UPDATE_KERNEL } from './kernels/adamw-update';
 export type { MemoryReport } from './memory-report';
 export { memoryReport, resetPeakMemory } from './memory-report';
 export { registerWasmKernels, WASM_KERNELS } from './wasm/register-wasm-kernels';

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; tfjs-layers' bundle registers them all, for any backend.
 import { version_layers } from '@tensorflow/tfjs-layers';
 import { batchMatMulGradConfig } from './batch-mat-mul-grad';
+import { registerCpuKernels } from './cpu/register-cpu-kernels';
 import { installPeakTracking } from './memory-report';
 import { registerWasmKernels } from './wasm/register-wasm-kernels';
 import { isNode, useThreadedWasm } from './wasm/threaded-wasm-node';
@@ -39,7 +40,10 @@ export interface BackendInfo {
   skipped: Array<{ name: BackendName; reason: string }>;
   /** Threads the wasm backend runs on (wasm only). */
   threads?: number;
-  /** Kernels @relora/backend registered for the chosen backend (wasm: the ones it lacks or runs slowly). */
+  /**
+   * Kernels @relora/backend registered for the chosen backend (wasm: the ones it lacks or runs
+   * slowly, and the fused AdamW update; cpu: the fused AdamW update; others: none).
+   */
   kernels: string[];
 }
 
@@ -107,7 +111,8 @@ async function threadsOf(name: BackendName): Promise<number | undefined> {
 
 /**
  * Initialises the best backend that loads: tfjs-node-gpu, tfjs-node, wasm, then cpu, and makes
- * it current. With wasm it also registers the kernels wasm lacks (see `registerWasmKernels`).
+ * it current. With wasm it also registers the kernels wasm lacks (see `registerWasmKernels`), with
+ * wasm and cpu the fused AdamW update (see `registerCpuKernels`).
  * @throws when `prefer` names a backend that cannot load (the message says why), or none loads.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
@@ -125,7 +130,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const name of candidates) {
     try {
       const loaded = await load(name, options);
-      const kernels = name === 'wasm' ? registerWasmKernels() : [];
+      const kernels =
+        name === 'wasm' ? registerWasmKernels() : name === 'cpu' ? registerCpuKernels() : [];
       const ok = await tf.setBackend(loaded.tfBackend);
       if (!ok) throw new Error(`tf.setBackend('${loaded.tfBackend}') returned false`);
       await tf.ready();

@@ -1,5 +1,4 @@
 import { initBackend } from '@relora/backend';
-import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dropoutMultiplier } from './dropout-mask';
 

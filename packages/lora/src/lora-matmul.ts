@@ -71,8 +71,8 @@ export function droppedLoRAMatMul(
   const { kernel, bias } = parts;
   return customProduct(x, parts, (x2, a, b, cIn, save) => {
     // Only trainable scaling still needs s applied; a fixed s is inside the multiplier.
-    const scaled = (t: tf.Tensor2D, s: tf.Scalar | undefined) =>
-      s ? (tf.mul(t, s) as tf.Tensor2D) : t;
+    const scaled = (t: tf.Tensor, s: tf.Scalar | undefined) =>
+      (s ? tf.mul(t, s) : t) as tf.Tensor2D;
     const xa = tf.matMul(tf.mul(x2, multiplier), a);
     const lora = tf.matMul(scaled(xa, cIn && tf.tanh(cIn)), b);
     const y = kernel ? tf.add(tf.matMul(x2, kernel), lora) : lora;

@@ -2,6 +2,8 @@ import { initBackend } from '@relora/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw';
+import { hasFusedAdamW } from './adamw-fused';
+import { withOpsPath } from './adamw-fused.test-fixtures';
 
 // Two steps of torch.optim.AdamW (lr 0.1, betas (0.9, 0.999), eps 1e-8, weight decay 0.1) on
 // p0 = [1, -2] with gradients [0.5, -1] then [1, 0.5], evaluated by hand in float64 (Python).
@@ -19,16 +21,21 @@ function close(tensor: tf.Tensor, expected: number[], digits = 6) {
 describe.each(['cpu', 'wasm'] as const)('AdamW on %s', (backend) => {
   beforeAll(async () => {
     await initBackend({ prefer: backend });
+    // Every test here runs @relora/backend's fused kernel; the first also runs the ops path.
+    expect(hasFusedAdamW()).toBe(true);
   });
 
-  it('matches hand-computed AdamW steps with weight decay', () => {
+  it.each([
+    ['fused kernel', <T>(f: () => T) => f()],
+    ['ops', withOpsPath],
+  ])('matches hand-computed AdamW steps with weight decay (%s path)', (_path, run) => {
     const p = tf.variable(tf.tensor1d([1, -2]));
     const opt = new AdamW({ lr: 0.1, weightDecay: 0.1 });
     const g1 = tf.tensor1d([0.5, -1]);
     const g2 = tf.tensor1d([1, 0.5]);
-    opt.applyGradients(new Map([[p, g1]]));
+    run(() => opt.applyGradients(new Map([[p, g1]])));
     close(p, AFTER_ONE);
-    opt.applyGradients(new Map([[p, g2]]));
+    run(() => opt.applyGradients(new Map([[p, g2]])));
     close(p, AFTER_TWO);
     close(opt.slot(p)!.m, M_TWO, 7);
     close(opt.slot(p)!.v, V_TWO, 8);

@@ -1,5 +1,6 @@
 // AdamW on tfjs variables, step for step as torch.optim.AdamW, with state that can be read and written.
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAdamWUpdate, hasFusedAdamW } from './adamw-fused';
 import { type GradientMap, gradientEntries } from './gradients';
 
 /** A non-trainable variable over `initial`'s data; `initial` itself is freed (the variable keeps the data). */
@@ -116,10 +117,12 @@ export class AdamW {
       }
     }
     this.step++;
-    for (const [variable, grad] of entries) this.update(variable, grad, lr);
+    const fused = hasFusedAdamW();
+    for (const [variable, grad] of entries) this.update(variable, grad, lr, fused);
   }
 
-  private update(variable: tf.Variable, grad: tf.Tensor, lr: number): void {
+  /** `fused`: the backend has `@relora/backend`'s one-kernel update (same floats, fewer launches). */
+  private update(variable: tf.Variable, grad: tf.Tensor, lr: number, fused: boolean): void {
     let slot = this.state.get(variable);
     if (!slot) {
       slot = {
@@ -132,10 +135,23 @@ export class AdamW {
     slot.step++;
     const { m, v } = slot;
     const { beta1, beta2, epsilon, weightDecay } = this;
+    if (fused && variable.dtype === 'float32') {
+      fusedAdamWUpdate(variable, grad, m, v, {
+        lr,
+        beta1,
+        beta2,
+        epsilon,
+        weightDecay,
+        step: slot.step,
+      });
+      return;
+    }
+    // The ops path (every other backend): the fused kernel mirrors it operation by operation.
     const correction1 = 1 - beta1 ** slot.step;
     const correction2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
     tf.tidy(() => {
-      const g = tf.cast(grad, 'float32');
+      // A same-dtype cast is still a kernel launch (and a copy on stock tfjs-backend-wasm): skip it.
+      const g = grad.dtype === 'float32' ? grad : tf.cast(grad, 'float32');
       // torch: exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
       const mNext = tf.add(m, tf.mul(tf.sub(g, m), 1 - beta1));
       const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));

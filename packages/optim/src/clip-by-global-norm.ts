@@ -34,7 +34,9 @@ export function clipByGlobalNorm<G extends GradientMap>(
   if (tensors.length === 0) return { grads: (grads instanceof Map ? new Map() : {}) as G, norm: 0 };
 
   const [normTensor, ...clipped] = tf.tidy(() => {
-    const squares = tensors.map((g) => tf.sum(tf.square(tf.cast(g, 'float32'))));
+    // A same-dtype cast is still a kernel launch (and a copy on stock tfjs-backend-wasm): skip it.
+    const asFloat = (g: tf.Tensor) => (g.dtype === 'float32' ? g : tf.cast(g, 'float32'));
+    const squares = tensors.map((g) => tf.sum(tf.square(asFloat(g))));
     const total = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares));
     const coefficient = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
     return [total, ...tensors.map((g) => tf.mul(g, coefficient))];

@@ -1,23 +1,30 @@
 // Registers (or replaces) the wasm kernels @relora/backend provides; safe to call more than once.
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
+import { adamwUpdateConfig } from './adamw-update-kernel';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
-import { identityConfig } from './identity-kernel';
+import { identityConfig, makeCastConfig } from './identity-kernel';
 import { makeSliceConfig, makeSplitVConfig } from './slice-kernels';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /**
- * What each registered kernel is for. Missing: tfjs-backend-wasm 4.22 has none. The others
- * replace a stock kernel that is slow in a training step (see PERF.md for the measurements).
+ * What each registered kernel is for. Missing: tfjs-backend-wasm 4.22 has none. Fused: ours alone,
+ * one kernel for what a chain of ops did. The others replace a stock kernel that is slow in a
+ * training step (see PERF.md for the measurements).
  */
 export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.UnsortedSegmentSum]: 'missing: the gradient of gather (embeddings)',
   [tf.BatchMatMul]: 'transposed and batched matmuls routed to the fast XNNPACK 2D path',
   [tf.Identity]:
     'shares memory instead of copying (the engine clones every tensor saved for backprop)',
+  [tf.Cast]:
+    'shares memory when the dtype stays (the gradient of Multiply casts float32 to float32)',
   [tf.Slice]: 'strided copy from the heap (stock copies the whole input first)',
   [tf.SplitV]: 'same as Slice (rotary embeddings split the last axis)',
   [tf.Concat]: 'tight per-row copies (rotary embeddings concat the last axis)',
+  [ADAMW_UPDATE_KERNEL]:
+    "fused: AdamW's update of one variable in one pass (@relora/optim's ops path: ~14 kernels)",
 };
 
 let registered: string[] | undefined;
@@ -36,9 +43,11 @@ export function registerWasmKernels(): string[] {
     unsortedSegmentSumConfig,
     batchMatMulConfig,
     identityConfig,
+    makeCastConfig(),
     makeSliceConfig(),
     makeSplitVConfig(),
     makeConcatConfig(),
+    adamwUpdateConfig,
   ];
   for (const config of configs) {
     // registerKernel only warns and keeps the old kernel when one is registered.

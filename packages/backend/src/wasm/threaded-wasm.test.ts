@@ -2,6 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
+import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
+import { adamwSimdOf } from './adamw-simd';
 import { LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
 import { compareWithCpu } from './parity-harness';
 
@@ -24,6 +26,18 @@ const BIG: OpCase[] = [
   },
 ];
 
+// The fused AdamW kernel's SIMD loop imports the heap's memory, which is shared with threads.
+const ADAMW: OpCase = {
+  name: 'fused AdamW update [1001] (SIMD on the shared heap, JS tail)',
+  inputs: [{ shape: [1001] }, { shape: [1001] }, { shape: [1001] }, { shape: [1001] }],
+  fn: (p, g, m, v) => {
+    const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.1, step: 3 };
+    const inputs = { param: p, grad: g!, m: m!, v: tf.abs(v!) };
+    return tf.concat(tf.engine().runKernel(ADAMW_UPDATE_KERNEL, inputs, attrs) as tf.Tensor[]);
+  },
+  grad: false,
+};
+
 describe('threaded wasm (wasmThreads: 2)', () => {
   const init = (prefer: 'cpu' | 'wasm') =>
     initBackend(prefer === 'wasm' ? { prefer, wasmThreads: 2 } : { prefer });
@@ -36,8 +50,15 @@ describe('threaded wasm (wasmThreads: 2)', () => {
     );
   });
 
+  it('compiles the fused AdamW SIMD loop for the shared heap', async () => {
+    await init('wasm');
+    const wasm = (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!;
+    expect(wasm.HEAPU8.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(adamwSimdOf(wasm)).not.toBeNull();
+  });
+
   it.each(
-    [...BIG, ...LLAMA_OP_CASES].map((c, k) => [c.name, c, k] as const),
+    [...BIG, ADAMW, ...LLAMA_OP_CASES].map((c, k) => [c.name, c, k] as const),
   )('%s matches cpu', async (_name, c, k) => {
     const { worst, leaked } = await compareWithCpu(c, 99 + k, init);
     expect(leaked).toBe(0);

@@ -1,0 +1,23 @@
+// Registers the cpu kernels @relora/backend provides; safe to call more than once.
+import * as tf from '@tensorflow/tfjs-core';
+import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
+import { adamwUpdateCpuConfig } from './adamw-update-kernel';
+
+/** What each registered cpu kernel is for (the cpu backend lacks none that training needs). */
+export const CPU_KERNELS: Readonly<Record<string, string>> = {
+  [ADAMW_UPDATE_KERNEL]:
+    "AdamW's update of one variable in one pass (the ops path runs ~14 kernels per variable)",
+};
+
+/**
+ * Registers the cpu kernels above (those still missing, so it is idempotent). `initBackend` calls
+ * it whenever it picks cpu; call it yourself only if you set the cpu backend up without it.
+ * @returns the names of the kernels registered.
+ */
+export function registerCpuKernels(): string[] {
+  const configs = [adamwUpdateCpuConfig];
+  for (const config of configs) {
+    if (tf.getKernel(config.kernelName, 'cpu') === undefined) tf.registerKernel(config);
+  }
+  return configs.map((c) => c.kernelName);
+}

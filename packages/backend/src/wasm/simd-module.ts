@@ -1,0 +1,85 @@
+// A minimal WebAssembly encoder: one exported function over the wasm backend's own memory.
+
+/** Value types of the WebAssembly binary format. */
+export const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+
+const SIMD = 0xfd;
+const uleb = (value: number): number[] => {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? byte : byte | 0x80);
+  } while (v !== 0);
+  return out;
+};
+// signed LEB128 (i32.const); non-negative values only, which is all the kernels need
+const sleb = (value: number): number[] => {
+  const out: number[] = [];
+  let v = value;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    if (v === 0 && (byte & 0x40) === 0) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
+const simd = (op: number) => [SIMD, ...uleb(op)];
+// memarg: log2 of the alignment promised (4 bytes: tensors are float32 arrays), offset 0
+const memarg = [2, 0];
+
+/** The instructions the kernels here use (opcodes from the WebAssembly 2.0 spec, incl. 128-bit SIMD). */
+export const op = {
+  localGet: (i: number) => [0x20, ...uleb(i)],
+  localSet: (i: number) => [0x21, ...uleb(i)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Add: [0x6a],
+  i32GeU: [0x4f],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  end: [0x0b],
+  v128Load: [...simd(0x00), ...memarg],
+  v128Store: [...simd(0x0b), ...memarg],
+  f32x4Splat: simd(0x13),
+  f32x4Sqrt: simd(0xe3),
+  f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+} as const;
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/** One function of a module: its parameter and local types and its body (instructions, no final `end`). */
+export interface SimdFunction {
+  name: string;
+  params: number[];
+  locals: number[];
+  body: number[];
+}
+
+/**
+ * Encodes a module that imports `env.memory` (shared when the wasm backend runs threads: the
+ * import must match) and exports `fn`.
+ */
+export function encodeModule(fn: SimdFunction, sharedMemory: boolean): Uint8Array<ArrayBuffer> {
+  const type = [0x60, ...vec(fn.params.map((t) => [t])), ...vec([])];
+  // limits: shared memories must declare a maximum; 65536 pages (4 GiB) admits any size.
+  const limits = sharedMemory ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
+  const memoryImport = [...name('env'), ...name('memory'), 0x02, ...limits];
+  const locals = vec(fn.locals.map((t) => [1, t]));
+  const code = [...locals, ...fn.body, ...op.end];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
+    ...section(1, vec([type])),
+    ...section(2, vec([memoryImport])),
+    ...section(3, vec([uleb(0)])),
+    ...section(7, vec([[...name(fn.name), 0x00, ...uleb(0)]])),
+    ...section(10, vec([[...uleb(code.length), ...code]])),
+  ]);
+}
