@@ -5,6 +5,9 @@ export type { BackendInfo, BackendName, InitBackendOptions } from './init-backen
 export { INIT_BACKEND_DEFAULTS, initBackend } from './init-backend';
 export type { AdamWUpdateAttrs } from './kernels/adamw-update';
 export { ADAMW_UPDATE_KERNEL } from './kernels/adamw-update';
+export type { DropoutMaskAttrs } from './kernels/dropout-mask';
+export { DROPOUT_MASK_KERNEL } from './kernels/dropout-mask';
+export { ROTARY_KERNEL } from './kernels/rotary';
 export type { MemoryReport } from './memory-report';
 export { memoryReport, resetPeakMemory } from './memory-report';
 export { registerWasmKernels, WASM_KERNELS } from './wasm/register-wasm-kernels';

@@ -1,8 +1,28 @@
 // Tests of rotary embeddings against a direct per-element computation of HF's formula.
-import { initBackend } from '@relora/backend';
+import { ROTARY_KERNEL as BACKEND_ROTARY_KERNEL, initBackend } from '@relora/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyRotary, rotaryTables } from './rotary';
+import { applyRotary, ROTARY_KERNEL, rotaryTables } from './rotary';
+
+/** HF's formula as tfjs ops, differentiated by autodiff: the reference. */
+function opsRotary(x: tf.Tensor4D, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+  const [x1, x2] = tf.split(x, 2, 3);
+  return tf.add(tf.mul(x, cos), tf.mul(tf.concat([x2 as tf.Tensor, x1 as tf.Tensor], 3), sin));
+}
+
+/** Value and gradient of sum(f(x) ⊙ r) for a fixed random r. */
+function valueAndGrad(x: tf.Variable, f: (x: tf.Tensor4D) => tf.Tensor) {
+  return tf.tidy(() => {
+    const y = f(x as tf.Tensor4D);
+    const r = tf.randomNormal(y.shape, 0, 1, 'float32', 11);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(f(x as tf.Tensor4D), r)) as tf.Scalar,
+      [x],
+    );
+    value.dispose();
+    return [y, grads[x.name] as tf.Tensor];
+  });
+}
 
 describe.each(['cpu', 'wasm'] as const)('rotary on %s', (backend) => {
   beforeAll(async () => {
@@ -30,6 +50,32 @@ describe.each(['cpu', 'wasm'] as const)('rotary on %s', (backend) => {
       }
     }
     tf.dispose([x, tables.cos, tables.sinSigned]);
+  });
+
+  it('equals the ops formula bit for bit, with its gradient, with and without the fused kernel', () => {
+    const x = tf.variable(tf.randomNormal([2, 6, 3, 8], 0, 1, 'float32', 5));
+    const tables = rotaryTables(6, 8, 10000, 0.7);
+    const reference = valueAndGrad(x, (v) => opsRotary(v, tables.cos, tables.sinSigned));
+    const fused = tf.getKernel(ROTARY_KERNEL, backend);
+    expect(fused).toBeDefined();
+    const withKernel = valueAndGrad(x, (v) => applyRotary(v, tables));
+    tf.unregisterKernel(ROTARY_KERNEL, backend);
+    try {
+      const withOps = valueAndGrad(x, (v) => applyRotary(v, tables));
+      for (const ours of [withKernel, withOps]) {
+        ours.forEach((t, i) => {
+          expect(Array.from(t.dataSync())).toEqual(Array.from(reference[i]!.dataSync()));
+        });
+      }
+      tf.dispose(withOps);
+    } finally {
+      tf.registerKernel(fused!);
+    }
+    tf.dispose([x, ...reference, ...withKernel, tables.cos, tables.sinSigned]);
+  });
+
+  it('names the kernel as @relora/backend registers it', () => {
+    expect(ROTARY_KERNEL).toBe(BACKEND_ROTARY_KERNEL);
   });
 
   it('keeps relative positions: <rot(q, m), rot(k, n)> depends only on m - n', () => {

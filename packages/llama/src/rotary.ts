@@ -42,13 +42,34 @@ export function rotaryTables(
 }
 
 /**
+ * Name of `@relora/backend`'s fused rotary kernel (registered for wasm and cpu). This package does
+ * not import backend, so the name is the contract; a test checks it equals `ROTARY_KERNEL` there.
+ */
+export const ROTARY_KERNEL = 'ReloraRotary';
+
+/**
  * Rotates x [B, T, H, headDim] by position: x * cos + rotate_half(x) * sin with
  * rotate_half(x) = cat(-x2, x1) (HF `apply_rotary_pos_emb`). Tables cover exactly T positions.
+ * The rotation is linear and its transpose is the rotation by -sin, so the gradient is one more
+ * rotation (autodiff's graph of split, concat and broadcast products cost ~3x more on wasm).
  */
 export function applyRotary(x: tf.Tensor4D, tables: RotaryTables): tf.Tensor4D {
+  const rotation = tf.customGrad((input) => ({
+    value: rotate(input as tf.Tensor4D, tables.cos, tables.sinSigned),
+    gradFunc: (dy) =>
+      tf.tidy(() => rotate(dy as tf.Tensor4D, tables.cos, tf.neg(tables.sinSigned))),
+  }));
+  return rotation(x) as tf.Tensor4D;
+}
+
+/** x * cos + swapHalves(x) * sin, by the fused kernel where the backend has it, else by ops. */
+function rotate(x: tf.Tensor4D, cos: tf.Tensor3D, sin: tf.Tensor3D): tf.Tensor4D {
+  if (tf.getKernel(ROTARY_KERNEL, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(ROTARY_KERNEL, { x, cos, sin }) as tf.Tensor4D;
+  }
   return tf.tidy(() => {
     const [x1, x2] = tf.split(x, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
     const swapped = tf.concat([x2, x1], 3);
-    return tf.add(tf.mul(x, tables.cos), tf.mul(swapped, tables.sinSigned));
+    return tf.add(tf.mul(x, cos), tf.mul(swapped, sin));
   });
 }

@@ -1,6 +1,7 @@
-import { initBackend } from '@relora/backend';
+import { DROPOUT_MASK_KERNEL as BACKEND_KERNEL_NAME, initBackend } from '@relora/backend';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dropoutMultiplier } from './dropout-mask';
+import { DROPOUT_MASK_KERNEL, dropoutMultiplier } from './dropout-mask';
 
 function values(
   rate: number,
@@ -72,5 +73,66 @@ describe('dropoutMultiplier', () => {
   it('rejects a rate outside [0, 1)', () => {
     expect(() => dropoutMultiplier([2, 2], 1, 's')).toThrow(/rate must be in \[0, 1\), got 1/);
     expect(() => dropoutMultiplier([2, 2], -0.1, 's')).toThrow(/rate must be in \[0, 1\)/);
+  });
+});
+
+it('names the kernel as @relora/backend registers it', () => {
+  expect(DROPOUT_MASK_KERNEL).toBe(BACKEND_KERNEL_NAME);
+});
+
+// The JS loop, as on a backend without the kernel (webgl, tfjs-node): unregistered for the call.
+function withoutKernel<T>(draw: () => T): T {
+  const backend = tf.getBackend();
+  const config = tf.getKernel(DROPOUT_MASK_KERNEL, backend);
+  if (!config) throw new Error(`${DROPOUT_MASK_KERNEL} is not registered for ${backend}`);
+  tf.unregisterKernel(DROPOUT_MASK_KERNEL, backend);
+  try {
+    return draw();
+  } finally {
+    tf.registerKernel(config);
+  }
+}
+
+// -1 when equal; the first index that differs otherwise (deep equality of 65k elements is slow).
+function firstDifference(a: Int32Array, b: Int32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+const bitsOf = (t: tf.Tensor2D) => {
+  const bits = new Int32Array(Float32Array.from(t.dataSync() as Float32Array).buffer);
+  t.dispose();
+  return bits;
+};
+
+describe.each(['cpu', 'wasm'] as const)('%s: dropoutMultiplier through the kernel', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ prefer: backend });
+  });
+
+  it('draws the bits of the JS loop (and the masks seeds gave before the kernel)', () => {
+    const cases: Array<[[number, number], number, string | number, number]> = [
+      [[0, 4], 0.1, 'empty', 1],
+      [[1, 1], 0.1, 0, 1],
+      [[1, 5], 0.5, 'five', 0.25],
+      [[3, 341], 0.1, 'q:dropout:3', 0.5],
+      [[512, 128], 0.1, '0:q:dropout:0', 0.25],
+      [[64, 352], 0, 'rate 0', 1],
+      [[7, 9], 0.9, 12, 3],
+    ];
+    for (const [shape, rate, seed, scale] of cases) {
+      const before = tf.memory().numTensors;
+      const viaKernel = dropoutMultiplier(shape, rate, seed, scale);
+      expect(viaKernel.shape).toEqual(shape);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      const loop = withoutKernel(() => dropoutMultiplier(shape, rate, seed, scale));
+      expect(firstDifference(bitsOf(viaKernel), bitsOf(loop))).toBe(-1);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    // drawn by the JS loop before the kernel existed: seeded runs keep their masks
+    expect(Array.from(dropoutMultiplier([2, 5], 0.5, 'q:dropout:7', 0.25).dataSync())).toEqual([
+      0.5, 0, 0.5, 0, 0, 0, 0.5, 0.5, 0, 0.5,
+    ]);
   });
 });

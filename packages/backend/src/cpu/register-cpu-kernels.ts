@@ -1,12 +1,20 @@
 // Registers the cpu kernels @relora/backend provides; safe to call more than once.
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
+import { DROPOUT_MASK_KERNEL } from '../kernels/dropout-mask';
+import { ROTARY_KERNEL } from '../kernels/rotary';
 import { adamwUpdateCpuConfig } from './adamw-update-kernel';
+import { dropoutMaskCpuConfig } from './dropout-mask-kernel';
+import { rotaryCpuConfig } from './rotary-kernel';
 
 /** What each registered cpu kernel is for (the cpu backend lacks none that training needs). */
 export const CPU_KERNELS: Readonly<Record<string, string>> = {
   [ADAMW_UPDATE_KERNEL]:
     "AdamW's update of one variable in one pass (the ops path runs ~14 kernels per variable)",
+  [DROPOUT_MASK_KERNEL]:
+    "@relora/lora's dropout masks drawn into the tensor's own array (no copy by tf.tensor2d)",
+  [ROTARY_KERNEL]:
+    "@relora/llama's rotary embedding in one pass (split, concat, 2 multiplies, add)",
 };
 
 /**
@@ -15,7 +23,7 @@ export const CPU_KERNELS: Readonly<Record<string, string>> = {
  * @returns the names of the kernels registered.
  */
 export function registerCpuKernels(): string[] {
-  const configs = [adamwUpdateCpuConfig];
+  const configs = [adamwUpdateCpuConfig, dropoutMaskCpuConfig, rotaryCpuConfig];
   for (const config of configs) {
     if (tf.getKernel(config.kernelName, 'cpu') === undefined) tf.registerKernel(config);
   }

@@ -1,6 +1,6 @@
 // The fused AdamW loop as 128-bit WebAssembly SIMD, running on the wasm backend's own memory.
 import { type AdamWUpdateAttrs, adamwConstants } from '../kernels/adamw-update';
-import { encodeModule, op, T } from './simd-module';
+import { bindToHeap, op, T } from './simd-module';
 
 /** Byte offsets into the heap; `bytes`: how many bytes of each array to update (a multiple of 16). */
 type AdamWSimd = (
@@ -61,40 +61,13 @@ const adamwFunction = {
   body,
 };
 
-const compiled = new WeakMap<WebAssembly.Memory, AdamWSimd | null>();
-
-// The emscripten module's memory: exported by the single-threaded builds, created in JS (shared)
-// by the threaded one.
-type EmscriptenModule = { asm?: { memory?: unknown }; wasmMemory?: unknown };
-
 /**
  * The SIMD loop bound to the wasm backend's memory (`backend.wasm`, the emscripten module),
  * compiled once per memory; null where WebAssembly SIMD or the memory is unavailable (the kernel
  * then runs the plain JS loop).
  */
 export function adamwSimdOf(emscriptenModule: unknown): AdamWSimd | null {
-  const module = emscriptenModule as EmscriptenModule;
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let fn = compiled.get(memory);
-  if (fn === undefined) {
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = encodeModule(adamwFunction, shared);
-    fn = null;
-    try {
-      if (WebAssembly.validate(bytes)) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-          env: { memory },
-        });
-        fn = instance.exports.adamw as AdamWSimd;
-      }
-    } catch {
-      // e.g. memory limits the import does not accept: the JS loop gives the same floats
-    }
-    compiled.set(memory, fn);
-  }
-  return fn;
+  return bindToHeap<AdamWSimd>(emscriptenModule, adamwFunction);
 }
 
 /** Runs the update on `floor(n / 4) * 4` elements at the given heap byte offsets; returns that count. */

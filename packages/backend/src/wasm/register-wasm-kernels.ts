@@ -1,17 +1,22 @@
 // Registers (or replaces) the wasm kernels @relora/backend provides; safe to call more than once.
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
+import { DROPOUT_MASK_KERNEL } from '../kernels/dropout-mask';
+import { ROTARY_KERNEL } from '../kernels/rotary';
 import { adamwUpdateConfig } from './adamw-update-kernel';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
+import { dropoutMaskConfig } from './dropout-mask-kernel';
 import { identityConfig, makeCastConfig } from './identity-kernel';
+import { rotaryConfig } from './rotary-kernel';
 import { makeSliceConfig, makeSplitVConfig } from './slice-kernels';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /**
  * What each registered kernel is for. Missing: tfjs-backend-wasm 4.22 has none. Fused: ours alone,
- * one kernel for what a chain of ops did. The others replace a stock kernel that is slow in a
- * training step (see PERF.md for the measurements).
+ * one kernel for what a chain of ops did. Ours: a kernel another @relora package calls by name
+ * where registered (its JS fallback is slower). The others replace a stock kernel that is slow in
+ * a training step (see PERF.md for the measurements).
  */
 export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.UnsortedSegmentSum]: 'missing: the gradient of gather (embeddings)',
@@ -25,6 +30,10 @@ export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.Concat]: 'tight per-row copies (rotary embeddings concat the last axis)',
   [ADAMW_UPDATE_KERNEL]:
     "fused: AdamW's update of one variable in one pass (@relora/optim's ops path: ~14 kernels)",
+  [DROPOUT_MASK_KERNEL]:
+    "ours: @relora/lora's dropout masks as SIMD straight into the heap (2 ms per demo step, not 9-13)",
+  [ROTARY_KERNEL]:
+    "fused: @relora/llama's rotary embedding and its gradient in one pass each (split, concat, 2 multiplies, add)",
 };
 
 let registered: string[] | undefined;
@@ -48,6 +57,8 @@ export function registerWasmKernels(): string[] {
     makeSplitVConfig(),
     makeConcatConfig(),
     adamwUpdateConfig,
+    dropoutMaskConfig,
+    rotaryConfig,
   ];
   for (const config of configs) {
     // registerKernel only warns and keeps the old kernel when one is registered.

@@ -1,4 +1,5 @@
-// A minimal WebAssembly encoder: one exported function over the wasm backend's own memory.
+// A minimal WebAssembly encoder: one exported function over the wasm backend's own memory, and
+// its instantiation on that memory.
 
 /** Value types of the WebAssembly binary format. */
 export const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
@@ -14,14 +15,15 @@ const uleb = (value: number): number[] => {
   } while (v !== 0);
   return out;
 };
-// signed LEB128 (i32.const); non-negative values only, which is all the kernels need
+// signed LEB128 of an int32 (i32.const); uint32 values above 2^31 are taken as their int32 bits
 const sleb = (value: number): number[] => {
   const out: number[] = [];
-  let v = value;
+  let v = value | 0;
   for (;;) {
     const byte = v & 0x7f;
-    v >>>= 7;
-    if (v === 0 && (byte & 0x40) === 0) return [...out, byte];
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0))
+      return [...out, byte];
     out.push(byte | 0x80);
   }
 };
@@ -42,8 +44,22 @@ export const op = {
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   end: [0x0b],
   v128Load: [...simd(0x00), ...memarg],
+  /** v128.const: four i32 lanes (int32 or uint32 values), lane 0 first (little-endian). */
+  v128ConstI32x4: (lanes: [number, number, number, number]) => [
+    ...simd(0x0c),
+    ...lanes.flatMap((lane) => [0, 8, 16, 24].map((shift) => (lane >>> shift) & 0xff)),
+  ],
   v128Store: [...simd(0x0b), ...memarg],
+  i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
+  v128And: simd(0x4e),
+  v128Xor: simd(0x51),
+  // shifts take the v128 and then an i32 count (modulo 32)
+  i32x4ShrS: simd(0xac),
+  i32x4ShrU: simd(0xad),
+  i32x4Add: simd(0xae),
+  i32x4Sub: simd(0xb1),
+  i32x4Mul: simd(0xb5),
   f32x4Sqrt: simd(0xe3),
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
@@ -82,4 +98,44 @@ export function encodeModule(fn: SimdFunction, sharedMemory: boolean): Uint8Arra
     ...section(7, vec([[...name(fn.name), 0x00, ...uleb(0)]])),
     ...section(10, vec([[...uleb(code.length), ...code]])),
   ]);
+}
+
+const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
+
+// The emscripten module's memory: exported by the single-threaded builds, created in JS (shared)
+// by the threaded one.
+type EmscriptenModule = { asm?: { memory?: unknown }; wasmMemory?: unknown };
+
+/**
+ * `fn` compiled and bound to the wasm backend's memory (`backend.wasm`, the emscripten module),
+ * once per memory and function name; null where WebAssembly SIMD or the memory is unavailable
+ * (the kernels then run their plain JS loops, which give the same results).
+ */
+export function bindToHeap<F>(emscriptenModule: unknown, fn: SimdFunction): F | null {
+  const module = emscriptenModule as EmscriptenModule;
+  const memory = module.asm?.memory ?? module.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let byName = compiled.get(memory);
+  if (byName === undefined) {
+    byName = new Map();
+    compiled.set(memory, byName);
+  }
+  if (!byName.has(fn.name)) {
+    const shared =
+      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const bytes = encodeModule(fn, shared);
+    let bound: unknown = null;
+    try {
+      if (WebAssembly.validate(bytes)) {
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+          env: { memory },
+        });
+        bound = instance.exports[fn.name];
+      }
+    } catch {
+      // e.g. memory limits the import does not accept: the JS loop gives the same results
+    }
+    byName.set(fn.name, bound);
+  }
+  return byName.get(fn.name) as F | null;
 }

@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
+import { DROPOUT_MASK_KERNEL } from '../kernels/dropout-mask';
 import { adamwSimdOf } from './adamw-simd';
+import { dropoutMaskSimdOf } from './dropout-mask-simd';
 import { LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
 import { compareWithCpu } from './parity-harness';
 
@@ -38,6 +40,18 @@ const ADAMW: OpCase = {
   grad: false,
 };
 
+// The dropout mask's SIMD loop too; no inputs, and any element that differs is off by ~100%.
+const DROPOUT_MASK: OpCase = {
+  name: 'dropout mask [37, 29] (SIMD on the shared heap, JS tail)',
+  inputs: [],
+  fn: () => {
+    const attrs = { rows: 37, cols: 29, keyA: -123456789, keyB: 987654321 };
+    const rest = { threshold: Math.floor(0.8 * 2 ** 31), keptBits: 0x3fa00000 }; // 1.25
+    return tf.engine().runKernel(DROPOUT_MASK_KERNEL, {}, { ...attrs, ...rest }) as tf.Tensor;
+  },
+  grad: false,
+};
+
 describe('threaded wasm (wasmThreads: 2)', () => {
   const init = (prefer: 'cpu' | 'wasm') =>
     initBackend(prefer === 'wasm' ? { prefer, wasmThreads: 2 } : { prefer });
@@ -50,15 +64,16 @@ describe('threaded wasm (wasmThreads: 2)', () => {
     );
   });
 
-  it('compiles the fused AdamW SIMD loop for the shared heap', async () => {
+  it('compiles the fused AdamW and dropout mask SIMD loops for the shared heap', async () => {
     await init('wasm');
     const wasm = (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!;
     expect(wasm.HEAPU8.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(adamwSimdOf(wasm)).not.toBeNull();
+    expect(dropoutMaskSimdOf(wasm)).not.toBeNull();
   });
 
   it.each(
-    [...BIG, ADAMW, ...LLAMA_OP_CASES].map((c, k) => [c.name, c, k] as const),
+    [...BIG, ADAMW, ...LLAMA_OP_CASES, DROPOUT_MASK].map((c, k) => [c.name, c, k] as const),
   )('%s matches cpu', async (_name, c, k) => {
     const { worst, leaked } = await compareWithCpu(c, 99 + k, init);
     expect(leaked).toBe(0);

@@ -1,0 +1,38 @@
+// The dropout mask kernel for wasm: one SIMD pass writing straight into the output on the heap.
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  checkDropoutMaskAttrs,
+  DROPOUT_MASK_KERNEL,
+  dropoutMaskBits,
+} from '../kernels/dropout-mask';
+import { dropoutMaskSimdFill, dropoutMaskSimdOf } from './dropout-mask-simd';
+import { internals } from './wasm-heap';
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+/**
+ * {@link DROPOUT_MASK_KERNEL} on wasm: a new float32 tensor [rows, cols] on the heap. Drawn in JS
+ * (~3 ns per element) and then copied in by `tf.tensor2d`, a demo step's 28 masks (2.3M elements)
+ * took 9-13 ms; the same int32 arithmetic on 4 lanes, written in place, takes ~2 ms (PERF.md,
+ * section 14). The last `n % 4` elements, and all of them where SIMD is unavailable, take the JS loop.
+ */
+export const dropoutMaskConfig: tf.KernelConfig = {
+  kernelName: DROPOUT_MASK_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: ((args: KernelArgs) => {
+    const backend = internals(args.backend);
+    const attrs = checkDropoutMaskAttrs(args.attrs, 'wasm');
+    const out = backend.makeOutput([attrs.rows, attrs.cols], 'float32');
+    const n = attrs.rows * attrs.cols;
+    const simd = dropoutMaskSimdOf(backend.wasm);
+    const done = simd
+      ? dropoutMaskSimdFill(simd, backend.dataIdMap.get(out.dataId).memoryOffset, n, attrs)
+      : 0;
+    if (done < n) {
+      // A view only after makeOutput: its malloc may grow the heap and detach older views.
+      const values = backend.typedArrayFromHeap(out) as Float32Array;
+      dropoutMaskBits(new Int32Array(values.buffer, values.byteOffset, n), attrs, done);
+    }
+    return out;
+  }) as unknown as tf.KernelFunc,
+};

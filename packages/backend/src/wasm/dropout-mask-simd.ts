@@ -1,0 +1,122 @@
+// The dropout mask's hash as 128-bit WebAssembly SIMD, written straight into the output on the heap.
+import type { DropoutMaskAttrs } from '../kernels/dropout-mask';
+import { bindToHeap, op, T } from './simd-module';
+
+/**
+ * `out`: byte offset of the output on the heap; `bytes`: how many bytes to write (a multiple of
+ * 16), element index 0 at `out`; then the attributes as i32.
+ */
+type DropoutMaskSimd = (
+  out: number,
+  bytes: number,
+  keyA: number,
+  keyB: number,
+  threshold: number,
+  keptBits: number,
+) => void;
+
+// Parameters 0-5 as above. Locals: the byte counter, the 4 element indices, the hash, and the
+// splatted keys and constants (kept in locals rather than rebuilt in the loop).
+const I = 6;
+const [IDX, H] = [7, 8];
+const [KA, KB, TH, KEPT, FOUR, GOLDEN, C1, C2] = [9, 10, 11, 12, 13, 14, 15, 16];
+
+const splatParam = (param: number, local: number) => [
+  ...op.localGet(param),
+  ...op.i32x4Splat,
+  ...op.localSet(local),
+];
+const splatConst = (value: number, local: number) => [
+  ...op.i32Const(value),
+  ...op.i32x4Splat,
+  ...op.localSet(local),
+];
+// h = h ^ (h >>> shift)
+const xorShiftRight = (shift: number) => [
+  ...op.localGet(H),
+  ...op.localGet(H),
+  ...op.i32Const(shift),
+  ...op.i32x4ShrU,
+  ...op.v128Xor,
+  ...op.localSet(H),
+];
+// h = h * c (i32x4.mul keeps the low 32 bits, as Math.imul)
+const times = (c: number) => [
+  ...op.localGet(H),
+  ...op.localGet(c),
+  ...op.i32x4Mul,
+  ...op.localSet(H),
+];
+
+// dropoutMaskBits (kernels/dropout-mask.ts) on 4 lanes: the same wrapping int32 operations.
+const body = [
+  ...splatParam(2, KA),
+  ...splatParam(3, KB),
+  ...splatParam(4, TH), // 2^31 arrives as -2^31: (h >>> 1) - TH wraps to the same int32 as in JS
+  ...splatParam(5, KEPT),
+  ...splatConst(4, FOUR),
+  ...splatConst(0x9e3779b1, GOLDEN),
+  ...splatConst(0x85ebca6b, C1),
+  ...splatConst(0xc2b2ae35, C2),
+  ...op.v128ConstI32x4([0, 1, 2, 3]),
+  ...op.localSet(IDX),
+  ...op.block,
+  ...op.loop,
+  ...[...op.localGet(I), ...op.localGet(1), ...op.i32GeU, ...op.brIf(1)],
+  // h = (i ^ keyA) * 0x9e3779b1 ^ keyB
+  ...[
+    ...op.localGet(IDX),
+    ...op.localGet(KA),
+    ...op.v128Xor,
+    ...op.localGet(GOLDEN),
+    ...op.i32x4Mul,
+  ],
+  ...[...op.localGet(KB), ...op.v128Xor, ...op.localSet(H)],
+  // murmur3's finaliser
+  ...xorShiftRight(16),
+  ...times(C1),
+  ...xorShiftRight(13),
+  ...times(C2),
+  ...xorShiftRight(16),
+  // out[i] = keptBits & (((h >>> 1) - threshold) >> 31)
+  ...[...op.localGet(0), ...op.localGet(I), ...op.i32Add],
+  ...[...op.localGet(KEPT), ...op.localGet(H), ...op.i32Const(1), ...op.i32x4ShrU],
+  ...[...op.localGet(TH), ...op.i32x4Sub, ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128And],
+  ...op.v128Store,
+  ...[...op.localGet(IDX), ...op.localGet(FOUR), ...op.i32x4Add, ...op.localSet(IDX)],
+  ...[...op.localGet(I), ...op.i32Const(16), ...op.i32Add, ...op.localSet(I), ...op.br(0)],
+  ...op.end,
+  ...op.end,
+];
+
+const dropoutMaskFunction = {
+  name: 'dropoutMask',
+  params: Array(6).fill(T.i32),
+  locals: [T.i32, ...Array(10).fill(T.v128)],
+  body,
+};
+
+/**
+ * The SIMD loop bound to the wasm backend's memory (`backend.wasm`, the emscripten module),
+ * compiled once per memory; null where WebAssembly SIMD or the memory is unavailable (the kernel
+ * then runs the plain JS loop, which gives the same bits).
+ */
+export function dropoutMaskSimdOf(emscriptenModule: unknown): DropoutMaskSimd | null {
+  return bindToHeap<DropoutMaskSimd>(emscriptenModule, dropoutMaskFunction);
+}
+
+/**
+ * Writes elements `0 .. floor(n / 4) * 4 - 1` of the mask into the float32 output at heap byte
+ * offset `out`; returns that count (the caller writes the rest).
+ */
+export function dropoutMaskSimdFill(
+  fn: DropoutMaskSimd,
+  out: number,
+  n: number,
+  attrs: DropoutMaskAttrs,
+): number {
+  const vectorised = n - (n % 4);
+  // threshold may be 2^31 (keep everything): pass its int32 bits, as the lanes hold them
+  fn(out, vectorised * 4, attrs.keyA, attrs.keyB, attrs.threshold | 0, attrs.keptBits);
+  return vectorised;
+}
