@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
+import { rotarySimdOf } from '../wasm/rotary-simd';
 import { ROTARY_KERNEL } from './rotary';
 
 const rotary = (x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor) =>
@@ -23,8 +24,12 @@ async function run(backend: 'cpu' | 'wasm', shape: [number, number, number, numb
 
 describe('rotary kernel', () => {
   it('gives the same bits on cpu and wasm, odd sizes included', async () => {
+    // on wasm, head dims with half a multiple of 4 (8, 32) run the SIMD loop, the others (2, 6) the JS loop
+    await initBackend({ prefer: 'wasm' });
+    expect(rotarySimdOf((tf.backend() as { wasm?: unknown }).wasm)).not.toBeNull();
     for (const shape of [
       [2, 5, 3, 8],
+      [1, 3, 2, 32],
       [1, 1, 1, 2],
       [3, 7, 2, 6],
       [0, 4, 2, 8],

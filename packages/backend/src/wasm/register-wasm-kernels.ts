@@ -33,7 +33,7 @@ export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [DROPOUT_MASK_KERNEL]:
     "ours: @relora/lora's dropout masks as SIMD straight into the heap (2 ms per demo step, not 9-13)",
   [ROTARY_KERNEL]:
-    "fused: @relora/llama's rotary embedding and its gradient in one pass each (split, concat, 2 multiplies, add)",
+    "fused: @relora/llama's rotary embedding and its gradient, one SIMD pass each (split, concat, 2 multiplies, add)",
 };
 
 let registered: string[] | undefined;

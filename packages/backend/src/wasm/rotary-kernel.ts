@@ -1,11 +1,16 @@
-// The rotary kernel for wasm: one pass over the heap instead of split, concat, two multiplies and an add.
+// The rotary kernel for wasm: one SIMD pass over the heap instead of split, concat, two multiplies and an add.
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkRotaryArgs, ROTARY_KERNEL, rotaryValues } from '../kernels/rotary';
+import { rotarySimdApply, rotarySimdOf } from './rotary-simd';
 import { internals } from './wasm-heap';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
-/** {@link ROTARY_KERNEL} on wasm: a new [batch, seq, heads, headDim] tensor on the heap. */
+/**
+ * {@link ROTARY_KERNEL} on wasm: a new [batch, seq, heads, headDim] tensor on the heap. Where half
+ * a head is a multiple of 4 floats, the loop runs as WebAssembly SIMD on the heap itself (PERF.md,
+ * section 15); otherwise, or where SIMD is unavailable, as the JS loop over heap views (same bits).
+ */
 export const rotaryConfig: tf.KernelConfig = {
   kernelName: ROTARY_KERNEL,
   backendName: 'wasm',
@@ -13,9 +18,14 @@ export const rotaryConfig: tf.KernelConfig = {
     const backend = internals(args.backend);
     const { x, cos, sin, dims } = checkRotaryArgs(args.inputs, 'wasm');
     const out = backend.makeOutput(x.shape, 'float32');
-    // Views only after makeOutput: a malloc may grow the heap and detach older views.
-    const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-    rotaryValues(view(x), view(cos), view(sin), view(out), dims);
+    const simd = rotarySimdOf(backend.wasm);
+    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const offsets = { x: offset(x), cos: offset(cos), sin: offset(sin), out: offset(out) };
+    if (!simd || !rotarySimdApply(simd, offsets, dims)) {
+      // Views only after makeOutput: a malloc may grow the heap and detach older views.
+      const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+      rotaryValues(view(x), view(cos), view(sin), view(out), dims);
+    }
     return out;
   }) as unknown as tf.KernelFunc,
 };

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
 import { DROPOUT_MASK_KERNEL } from '../kernels/dropout-mask';
+import { ROTARY_KERNEL } from '../kernels/rotary';
 import { adamwSimdOf } from './adamw-simd';
 import { dropoutMaskSimdOf } from './dropout-mask-simd';
 import { LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
 import { compareWithCpu } from './parity-harness';
+import { rotarySimdOf } from './rotary-simd';
 
 // Large enough that XNNPACK splits the work over the pool.
 const BIG: OpCase[] = [
@@ -52,6 +54,15 @@ const DROPOUT_MASK: OpCase = {
   grad: false,
 };
 
+// The rotary kernel's SIMD loop (half a head of 4 floats: 4-lane vectors, table row per position).
+const ROTARY: OpCase = {
+  name: 'rotary [2, 5, 3, 8] (SIMD on the shared heap)',
+  inputs: [{ shape: [2, 5, 3, 8] }, { shape: [5, 1, 8] }, { shape: [5, 1, 8] }],
+  fn: (x, cos, sin) =>
+    tf.engine().runKernel(ROTARY_KERNEL, { x, cos: cos!, sin: sin! }) as tf.Tensor,
+  grad: false,
+};
+
 describe('threaded wasm (wasmThreads: 2)', () => {
   const init = (prefer: 'cpu' | 'wasm') =>
     initBackend(prefer === 'wasm' ? { prefer, wasmThreads: 2 } : { prefer });
@@ -64,16 +75,17 @@ describe('threaded wasm (wasmThreads: 2)', () => {
     );
   });
 
-  it('compiles the fused AdamW and dropout mask SIMD loops for the shared heap', async () => {
+  it('compiles the fused AdamW, dropout mask and rotary SIMD loops for the shared heap', async () => {
     await init('wasm');
     const wasm = (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!;
     expect(wasm.HEAPU8.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(adamwSimdOf(wasm)).not.toBeNull();
     expect(dropoutMaskSimdOf(wasm)).not.toBeNull();
+    expect(rotarySimdOf(wasm)).not.toBeNull();
   });
 
   it.each(
-    [...BIG, ADAMW, ...LLAMA_OP_CASES, DROPOUT_MASK].map((c, k) => [c.name, c, k] as const),
+    [...BIG, ADAMW, ...LLAMA_OP_CASES, DROPOUT_MASK, ROTARY].map((c, k) => [c.name, c, k] as const),
   )('%s matches cpu', async (_name, c, k) => {
     const { worst, leaked } = await compareWithCpu(c, 99 + k, init);
     expect(leaked).toBe(0);
