@@ -7,6 +7,8 @@ export type { AdamWUpdateAttrs } from './kernels/adamw-update';
 export { ADAMW_UPDATE_KERNEL } from './kernels/adamw-update';
 export type { DropoutMaskAttrs } from './kernels/dropout-mask';
 export { DROPOUT_MASK_KERNEL } from './kernels/dropout-mask';
+export type { RmsNormAttrs } from './kernels/rms-norm';
+export { RMS_NORM_GRAD_KERNEL, RMS_NORM_KERNEL } from './kernels/rms-norm';
 export { ROTARY_KERNEL } from './kernels/rotary';
 export type { MemoryReport } from './memory-report';
 export { memoryReport, resetPeakMemory } from './memory-report';

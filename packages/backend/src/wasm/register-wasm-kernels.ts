@@ -2,12 +2,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
 import { DROPOUT_MASK_KERNEL } from '../kernels/dropout-mask';
+import { RMS_NORM_GRAD_KERNEL, RMS_NORM_KERNEL } from '../kernels/rms-norm';
 import { ROTARY_KERNEL } from '../kernels/rotary';
 import { adamwUpdateConfig } from './adamw-update-kernel';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
 import { dropoutMaskConfig } from './dropout-mask-kernel';
 import { identityConfig, makeCastConfig } from './identity-kernel';
+import { rmsNormConfig, rmsNormGradConfig } from './rms-norm-kernel';
 import { rotaryConfig } from './rotary-kernel';
 import { makeSliceConfig, makeSplitVConfig } from './slice-kernels';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -34,6 +36,10 @@ export const WASM_KERNELS: Readonly<Record<string, string>> = {
     "ours: @relora/lora's dropout masks as SIMD straight into the heap (2 ms per demo step, not 9-13)",
   [ROTARY_KERNEL]:
     "fused: @relora/llama's rotary embedding and its gradient, one SIMD pass each (split, concat, 2 multiplies, add)",
+  [RMS_NORM_KERNEL]:
+    "fused: @relora/llama's RMSNorm as one SIMD pass, saving 1/rms for backward (6 kernels)",
+  [RMS_NORM_GRAD_KERNEL]:
+    "fused: RMSNorm's gradient for x and the weight in one launch (~20 kernels, incl. a transposing Sum)",
 };
 
 let registered: string[] | undefined;
@@ -59,6 +65,8 @@ export function registerWasmKernels(): string[] {
     adamwUpdateConfig,
     dropoutMaskConfig,
     rotaryConfig,
+    rmsNormConfig,
+    rmsNormGradConfig,
   ];
   for (const config of configs) {
     // registerKernel only warns and keeps the old kernel when one is registered.

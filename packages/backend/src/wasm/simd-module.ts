@@ -46,6 +46,14 @@ export const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   end: [0x0b],
+  f32Load: [0x2a, ...memarg],
+  f32Store: [0x38, ...memarg],
+  /** f32.const: the value rounded to float32. */
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  f32Sqrt: [0x91],
+  f32Add: [0x92],
+  f32Mul: [0x94],
+  f32Div: [0x95],
   v128Load: [...simd(0x00), ...memarg],
   /** v128.const: four i32 lanes (int32 or uint32 values), lane 0 first (little-endian). */
   v128ConstI32x4: (lanes: [number, number, number, number]) => [
@@ -55,6 +63,7 @@ export const op = {
   v128Store: [...simd(0x0b), ...memarg],
   i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
+  f32x4ExtractLane: (lane: number) => [...simd(0x1f), lane],
   v128And: simd(0x4e),
   v128Xor: simd(0x51),
   // shifts take the v128 and then an i32 count (modulo 32)

@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
 import { ADAMW_UPDATE_KERNEL } from '../kernels/adamw-update';
 import { DROPOUT_MASK_KERNEL } from '../kernels/dropout-mask';
+import { RMS_NORM_GRAD_KERNEL, RMS_NORM_KERNEL } from '../kernels/rms-norm';
 import { ROTARY_KERNEL } from '../kernels/rotary';
 import { adamwSimdOf } from './adamw-simd';
 import { dropoutMaskSimdOf } from './dropout-mask-simd';
 import { LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
 import { compareWithCpu } from './parity-harness';
+import { rmsNormGradSimdOf, rmsNormSimdOf } from './rms-norm-simd';
 import { rotarySimdOf } from './rotary-simd';
 
 // Large enough that XNNPACK splits the work over the pool.
@@ -63,6 +65,22 @@ const ROTARY: OpCase = {
   grad: false,
 };
 
+// The RMSNorm kernels' SIMD loops, forward and backward: [y, invRms, dx, dWeight] flattened.
+const RMS_NORM: OpCase = {
+  name: 'RMSNorm and its gradient [6, 16] (SIMD on the shared heap)',
+  inputs: [{ shape: [6, 16] }, { shape: [16] }, { shape: [6, 16] }],
+  fn: (x, weight, dy) => {
+    const [y, invRms] = tf
+      .engine()
+      .runKernel(RMS_NORM_KERNEL, { x, weight: weight! }, { epsilon: 1e-6 }) as tf.Tensor[];
+    const grads = tf
+      .engine()
+      .runKernel(RMS_NORM_GRAD_KERNEL, { dy: dy!, x, weight: weight!, invRms: invRms! });
+    return tf.concat([y!, invRms!, ...(grads as tf.Tensor[])].map((t) => tf.reshape(t, [-1])));
+  },
+  grad: false,
+};
+
 describe('threaded wasm (wasmThreads: 2)', () => {
   const init = (prefer: 'cpu' | 'wasm') =>
     initBackend(prefer === 'wasm' ? { prefer, wasmThreads: 2 } : { prefer });
@@ -75,17 +93,21 @@ describe('threaded wasm (wasmThreads: 2)', () => {
     );
   });
 
-  it('compiles the fused AdamW, dropout mask and rotary SIMD loops for the shared heap', async () => {
+  it('compiles the fused AdamW, dropout mask, rotary and RMSNorm SIMD loops for the shared heap', async () => {
     await init('wasm');
     const wasm = (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!;
     expect(wasm.HEAPU8.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(adamwSimdOf(wasm)).not.toBeNull();
     expect(dropoutMaskSimdOf(wasm)).not.toBeNull();
     expect(rotarySimdOf(wasm)).not.toBeNull();
+    expect(rmsNormSimdOf(wasm)).not.toBeNull();
+    expect(rmsNormGradSimdOf(wasm)).not.toBeNull();
   });
 
   it.each(
-    [...BIG, ADAMW, ...LLAMA_OP_CASES, DROPOUT_MASK, ROTARY].map((c, k) => [c.name, c, k] as const),
+    [...BIG, ADAMW, ...LLAMA_OP_CASES, DROPOUT_MASK, ROTARY, RMS_NORM].map(
+      (c, k) => [c.name, c, k] as const,
+    ),
   )('%s matches cpu', async (_name, c, k) => {
     const { worst, leaked } = await compareWithCpu(c, 99 + k, init);
     expect(leaked).toBe(0);
