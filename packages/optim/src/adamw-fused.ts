@@ -1,5 +1,6 @@
 // AdamW's update of one variable as a single kernel launch, where a backend registers one.
 import * as tf from '@tensorflow/tfjs-core';
+import { asFloat32 } from './gradients';
 
 /**
  * Name of the fused AdamW kernel. This is the contract with `@relora/backend` (which registers it
@@ -39,8 +40,7 @@ export function fusedAdamWUpdate(
   attrs: FusedAdamWAttrs,
 ): void {
   tf.tidy(() => {
-    // A same-dtype cast is still a kernel launch (and a copy on stock tfjs-backend-wasm): skip it.
-    const g = grad.dtype === 'float32' ? grad : tf.cast(grad, 'float32');
+    const g = asFloat32(grad);
     const [next, mNext, vNext] = tf
       .engine()
       .runKernel(

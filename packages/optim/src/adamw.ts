@@ -1,7 +1,7 @@
 // AdamW on tfjs variables, step for step as torch.optim.AdamW, with state that can be read and written.
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedAdamWUpdate, hasFusedAdamW } from './adamw-fused';
-import { type GradientMap, gradientEntries } from './gradients';
+import { asFloat32, type GradientMap, gradientEntries } from './gradients';
 
 /** A non-trainable variable over `initial`'s data; `initial` itself is freed (the variable keeps the data). */
 function ownedVariable(initial: tf.Tensor): tf.Variable {
@@ -150,8 +150,7 @@ export class AdamW {
     const correction1 = 1 - beta1 ** slot.step;
     const correction2Sqrt = Math.sqrt(1 - beta2 ** slot.step);
     tf.tidy(() => {
-      // A same-dtype cast is still a kernel launch (and a copy on stock tfjs-backend-wasm): skip it.
-      const g = grad.dtype === 'float32' ? grad : tf.cast(grad, 'float32');
+      const g = asFloat32(grad);
       // torch: exp_avg.lerp_(grad, 1 - beta1); exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
       const mNext = tf.add(m, tf.mul(tf.sub(g, m), 1 - beta1));
       const vNext = tf.add(tf.mul(v, beta2), tf.mul(tf.mul(g, g), 1 - beta2));

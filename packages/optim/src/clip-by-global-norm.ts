@@ -1,6 +1,6 @@
 // Clips gradients by their global L2 norm, as torch.nn.utils.clip_grad_norm_.
 import * as tf from '@tensorflow/tfjs-core';
-import type { GradientMap } from './gradients';
+import { asFloat32, type GradientMap } from './gradients';
 
 /** Options of {@link clipByGlobalNorm}. */
 export interface ClipByGlobalNormOptions {
@@ -34,9 +34,7 @@ export function clipByGlobalNorm<G extends GradientMap>(
   if (tensors.length === 0) return { grads: (grads instanceof Map ? new Map() : {}) as G, norm: 0 };
 
   const [normTensor, ...clipped] = tf.tidy(() => {
-    // A same-dtype cast is still a kernel launch (and a copy on stock tfjs-backend-wasm): skip it.
-    const asFloat = (g: tf.Tensor) => (g.dtype === 'float32' ? g : tf.cast(g, 'float32'));
-    const squares = tensors.map((g) => tf.sum(tf.square(asFloat(g))));
+    const squares = tensors.map((g) => tf.sum(tf.square(asFloat32(g))));
     const total = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares));
     const coefficient = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
     return [total, ...tensors.map((g) => tf.mul(g, coefficient))];

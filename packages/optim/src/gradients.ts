@@ -24,3 +24,11 @@ export function gradientEntries(
     return [variable, grad];
   });
 }
+
+/**
+ * `t` as float32: itself when it already is. A same-dtype `tf.cast` is still a kernel launch per
+ * variable and step (and a copy on stock tfjs-backend-wasm).
+ */
+export function asFloat32(t: tf.Tensor): tf.Tensor {
+  return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+}

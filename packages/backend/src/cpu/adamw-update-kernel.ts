@@ -6,8 +6,8 @@ import {
   adamwUpdateValues,
   checkAdamWUpdateArgs,
 } from '../kernels/adamw-update';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+import type { KernelArgs } from '../kernels/kernel-args';
+import { cpuFloats } from './cpu-arrays';
 
 /** {@link ADAMW_UPDATE_KERNEL} on cpu: `[paramNext, mNext, vNext]`, new tensors. */
 export const adamwUpdateCpuConfig: tf.KernelConfig = {
@@ -16,8 +16,7 @@ export const adamwUpdateCpuConfig: tf.KernelConfig = {
   kernelFunc: ((args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
     const { param, grad, m, v, attrs } = checkAdamWUpdateArgs(args.inputs, args.attrs, 'cpu');
-    // readSync hands out the backend's own array (no copy); it is only read here.
-    const read = (t: tf.TensorInfo) => backend.readSync(t.dataId) as Float32Array;
+    const read = (t: tf.TensorInfo) => cpuFloats(backend, t);
     const size = tf.util.sizeFromShape(param.shape);
     const outs = {
       param: new Float32Array(size),

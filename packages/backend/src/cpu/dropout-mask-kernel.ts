@@ -6,8 +6,7 @@ import {
   DROPOUT_MASK_KERNEL,
   dropoutMaskBits,
 } from '../kernels/dropout-mask';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+import type { KernelArgs } from '../kernels/kernel-args';
 
 /** {@link DROPOUT_MASK_KERNEL} on cpu: a new float32 tensor [rows, cols] (no copy of the values). */
 export const dropoutMaskCpuConfig: tf.KernelConfig = {

@@ -1,6 +1,7 @@
 // The RMSNorm kernels for the cpu backend: one pass over the backend's own arrays each.
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import {
   checkRmsNormArgs,
   checkRmsNormGradArgs,
@@ -9,12 +10,9 @@ import {
   rmsNormGradValues,
   rmsNormValues,
 } from '../kernels/rms-norm';
+import { cpuFloats } from './cpu-arrays';
 
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
-// readSync hands out the backend's own array (no copy); it is only read here.
-const reader = (backend: MathBackendCPU) => (t: tf.TensorInfo) =>
-  backend.readSync(t.dataId) as Float32Array;
+const reader = (backend: MathBackendCPU) => (t: tf.TensorInfo) => cpuFloats(backend, t);
 
 /** {@link RMS_NORM_KERNEL} on cpu: `[y, invRms]`, new tensors. */
 export const rmsNormCpuConfig: tf.KernelConfig = {

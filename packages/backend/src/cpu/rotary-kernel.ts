@@ -1,9 +1,9 @@
 // The rotary kernel for the cpu backend: one pass over the backend's own arrays.
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { checkRotaryArgs, ROTARY_KERNEL, rotaryValues } from '../kernels/rotary';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
+import { cpuFloats } from './cpu-arrays';
 
 /** {@link ROTARY_KERNEL} on cpu: a new [batch, seq, heads, headDim] tensor. */
 export const rotaryCpuConfig: tf.KernelConfig = {
@@ -12,8 +12,7 @@ export const rotaryCpuConfig: tf.KernelConfig = {
   kernelFunc: ((args: KernelArgs) => {
     const backend = args.backend as MathBackendCPU;
     const { x, cos, sin, dims } = checkRotaryArgs(args.inputs, 'cpu');
-    // readSync hands out the backend's own array (no copy); it is only read here.
-    const read = (t: tf.TensorInfo) => backend.readSync(t.dataId) as Float32Array;
+    const read = (t: tf.TensorInfo) => cpuFloats(backend, t);
     const out = new Float32Array(tf.util.sizeFromShape(x.shape));
     rotaryValues(read(x), read(cos), read(sin), out, dims);
     return backend.makeTensorInfo(x.shape, 'float32', out);

@@ -5,10 +5,9 @@ import {
   adamwUpdateValues,
   checkAdamWUpdateArgs,
 } from '../kernels/adamw-update';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { adamwSimdOf, adamwSimdUpdate } from './adamw-simd';
-import { internals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+import { heapFloats, heapOffset, internals } from './wasm-heap';
 
 /**
  * {@link ADAMW_UPDATE_KERNEL} on wasm: `[paramNext, mNext, vNext]`, new tensors on the heap.
@@ -27,7 +26,7 @@ export const adamwUpdateConfig: tf.KernelConfig = {
     const simd = adamwSimdOf(backend.wasm);
     let done = 0;
     if (simd) {
-      const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
       done = adamwSimdUpdate(
         simd,
         {
@@ -45,8 +44,7 @@ export const adamwUpdateConfig: tf.KernelConfig = {
     }
     if (done < n) {
       // Views only after every output exists: a malloc may grow the heap and detach older views.
-      const view = (t: tf.TensorInfo) =>
-        (backend.typedArrayFromHeap(t) as Float32Array).subarray(done);
+      const view = (t: tf.TensorInfo) => heapFloats(backend, t).subarray(done);
       adamwUpdateValues(
         { param: view(param), grad: view(grad), m: view(m), v: view(v) },
         { param: view(outs[0]!), m: view(outs[1]!), v: view(outs[2]!) },

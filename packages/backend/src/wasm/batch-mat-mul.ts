@@ -1,6 +1,6 @@
 // BatchMatMul for wasm that always reaches XNNPACK's fast 2D path (the stock kernel only does so untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
-import { internals, type WasmInternals } from './wasm-heap';
+import { heapFloats, heapOffset, internals, type WasmInternals } from './wasm-heap';
 
 // The wasm module's exports, called directly: the batched loop makes ~800 small calls per
 // training step, and cwrap's argument conversion and tfjs' tensor bookkeeping cost more than the
@@ -78,8 +78,8 @@ function transposeLast(
   cols: number,
 ): tf.TensorInfo {
   const out = backend.makeOutput([batch, cols, rows], 'float32');
-  const src = backend.typedArrayFromHeap(x) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  const src = heapFloats(backend, x);
+  const dst = heapFloats(backend, out);
   const blocked = rows - (rows % ROWS);
   for (let b = 0; b < batch; b++) {
     const base = b * rows * cols;
@@ -174,9 +174,11 @@ function batchMatMul(args: {
     mm.dispose();
   } else {
     const mm = new PlainMatMul(backend, m, k, n);
-    const [aBase, bBase, outBase] = [at, bt, out].map(
-      (t) => backend.dataIdMap.get(t.dataId).memoryOffset,
-    ) as [number, number, number];
+    const [aBase, bBase, outBase] = [at, bt, out].map((t) => heapOffset(backend, t)) as [
+      number,
+      number,
+      number,
+    ];
     const bIndex = batchIndex(outer, bOuter);
     batchIndex(outer, aOuter).forEach((ai, o) => {
       mm.run(

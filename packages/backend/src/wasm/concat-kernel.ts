@@ -1,9 +1,8 @@
 // Concat for wasm: per-row copies with tight loops (the stock kernel allocates a view per row and input).
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { copyRun, type HeapArray } from './copy-runs';
 import { internals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 export function makeConcatConfig(): tf.KernelConfig {
   const fallback = tf.getKernel(tf.Concat, 'wasm')?.kernelFunc;

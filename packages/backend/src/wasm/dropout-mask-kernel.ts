@@ -5,10 +5,9 @@ import {
   DROPOUT_MASK_KERNEL,
   dropoutMaskBits,
 } from '../kernels/dropout-mask';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { dropoutMaskSimdFill, dropoutMaskSimdOf } from './dropout-mask-simd';
-import { internals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+import { heapFloats, heapOffset, internals } from './wasm-heap';
 
 /**
  * {@link DROPOUT_MASK_KERNEL} on wasm: a new float32 tensor [rows, cols] on the heap. Drawn in JS
@@ -25,12 +24,10 @@ export const dropoutMaskConfig: tf.KernelConfig = {
     const out = backend.makeOutput([attrs.rows, attrs.cols], 'float32');
     const n = attrs.rows * attrs.cols;
     const simd = dropoutMaskSimdOf(backend.wasm);
-    const done = simd
-      ? dropoutMaskSimdFill(simd, backend.dataIdMap.get(out.dataId).memoryOffset, n, attrs)
-      : 0;
+    const done = simd ? dropoutMaskSimdFill(simd, heapOffset(backend, out), n, attrs) : 0;
     if (done < n) {
       // A view only after makeOutput: its malloc may grow the heap and detach older views.
-      const values = backend.typedArrayFromHeap(out) as Float32Array;
+      const values = heapFloats(backend, out);
       dropoutMaskBits(new Int32Array(values.buffer, values.byteOffset, n), attrs, done);
     }
     return out;

@@ -2,9 +2,8 @@
 // for backprop, and the gradient of every Multiply casts both inputs to float32; the stock
 // kernels copy each one.
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { internals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 /**
  * Shares the input's memory and counts one more reference, as the cpu backend does (and as wasm's

@@ -1,6 +1,7 @@
 // The RMSNorm kernels for wasm: one SIMD pass per row forward, two backward, instead of autodiff's
 // ~6 kernels forward and ~12 backward.
 import type * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import {
   checkRmsNormArgs,
   checkRmsNormGradArgs,
@@ -15,9 +16,7 @@ import {
   rmsNormSimdApply,
   rmsNormSimdOf,
 } from './rms-norm-simd';
-import { internals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+import { heapFloats, heapOffset, internals } from './wasm-heap';
 
 /**
  * {@link RMS_NORM_KERNEL} on wasm: `[y, invRms]`, new tensors on the heap. Where d is a multiple of
@@ -33,11 +32,11 @@ export const rmsNormConfig: tf.KernelConfig = {
     const y = backend.makeOutput(x.shape, 'float32');
     const invRms = backend.makeOutput([dims.rows], 'float32');
     const simd = rmsNormSimdOf(backend.wasm);
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
     const offsets = { x: offset(x), weight: offset(weight), y: offset(y), invRms: offset(invRms) };
     if (!simd || !rmsNormSimdApply(simd, offsets, dims, epsilon)) {
       // Views only after makeOutput: a malloc may grow the heap and detach older views.
-      const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+      const view = (t: tf.TensorInfo) => heapFloats(backend, t);
       rmsNormValues(view(x), view(weight), view(y), view(invRms), dims, epsilon);
     }
     return [y, invRms];
@@ -54,7 +53,7 @@ export const rmsNormGradConfig: tf.KernelConfig = {
     const dx = backend.makeOutput(x.shape, 'float32');
     const dWeight = backend.makeOutput([dims.d], 'float32');
     const simd = rmsNormGradSimdOf(backend.wasm);
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
     const offsets = {
       dy: offset(dy),
       x: offset(x),
@@ -64,7 +63,7 @@ export const rmsNormGradConfig: tf.KernelConfig = {
       dWeight: offset(dWeight),
     };
     if (!simd || !rmsNormGradSimdApply(simd, offsets, dims)) {
-      const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+      const view = (t: tf.TensorInfo) => heapFloats(backend, t);
       rmsNormGradValues(
         view(dy),
         view(x),

@@ -1,10 +1,9 @@
 // The rotary kernel for wasm: one SIMD pass over the heap instead of split, concat, two multiplies and an add.
 import type * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { checkRotaryArgs, ROTARY_KERNEL, rotaryValues } from '../kernels/rotary';
 import { rotarySimdApply, rotarySimdOf } from './rotary-simd';
-import { internals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
+import { heapFloats, heapOffset, internals } from './wasm-heap';
 
 /**
  * {@link ROTARY_KERNEL} on wasm: a new [batch, seq, heads, headDim] tensor on the heap. Where half
@@ -19,11 +18,11 @@ export const rotaryConfig: tf.KernelConfig = {
     const { x, cos, sin, dims } = checkRotaryArgs(args.inputs, 'wasm');
     const out = backend.makeOutput(x.shape, 'float32');
     const simd = rotarySimdOf(backend.wasm);
-    const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+    const offset = (t: tf.TensorInfo) => heapOffset(backend, t);
     const offsets = { x: offset(x), cos: offset(cos), sin: offset(sin), out: offset(out) };
     if (!simd || !rotarySimdApply(simd, offsets, dims)) {
       // Views only after makeOutput: a malloc may grow the heap and detach older views.
-      const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+      const view = (t: tf.TensorInfo) => heapFloats(backend, t);
       rotaryValues(view(x), view(cos), view(sin), view(out), dims);
     }
     return out;

@@ -1,9 +1,8 @@
 // Slice and SplitV for wasm: strided copies straight from the heap (the stock ones copy the whole input first).
 import * as tf from '@tensorflow/tfjs-core';
+import type { KernelArgs } from '../kernels/kernel-args';
 import { copyBox, type HeapArray } from './copy-runs';
 import { internals, type WasmInternals } from './wasm-heap';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 // Strings keep tfjs' own kernels; only numeric tensors live on the heap.
 const stock = (name: string) => tf.getKernel(name, 'wasm')?.kernelFunc;

@@ -23,3 +23,16 @@ export interface WasmInternals {
 }
 
 export const internals = (backend: unknown) => backend as WasmInternals;
+
+/** Byte offset of `t`'s data on the heap. */
+export function heapOffset(backend: WasmInternals, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/**
+ * A float32 view of `t`'s data on the heap. Take views after the call's last `makeOutput`: its
+ * malloc may grow the heap and detach views taken before.
+ */
+export function heapFloats(backend: WasmInternals, t: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
