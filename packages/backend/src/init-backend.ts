@@ -42,7 +42,7 @@ export interface BackendInfo {
   threads?: number;
   /**
    * Kernels @relora/backend registered for the chosen backend (wasm: the ones it lacks or runs
-   * slowly, and the fused AdamW update; cpu: the fused AdamW update; others: none).
+   * slowly, and the fused kernels; cpu: the fused kernels, see `CPU_KERNELS`; others: none).
    */
   kernels: string[];
 }
@@ -111,8 +111,8 @@ async function threadsOf(name: BackendName): Promise<number | undefined> {
 
 /**
  * Initialises the best backend that loads: tfjs-node-gpu, tfjs-node, wasm, then cpu, and makes
- * it current. With wasm it also registers the kernels wasm lacks (see `registerWasmKernels`), with
- * wasm and cpu the fused AdamW update (see `registerCpuKernels`).
+ * it current. With wasm it also registers the kernels wasm lacks or runs slowly and the fused
+ * kernels (see `registerWasmKernels`), with cpu the fused kernels (see `registerCpuKernels`).
  * @throws when `prefer` names a backend that cannot load (the message says why), or none loads.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
