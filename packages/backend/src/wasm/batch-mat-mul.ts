@@ -1,5 +1,6 @@
 // BatchMatMul for wasm that always reaches XNNPACK's fast 2D path (the stock kernel only does so untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
+import { SMALL_MATMUL_COLUMNS, smallMatMulOf } from './small-matmul-simd';
 import { heapFloats, heapOffset, internals, type WasmInternals } from './wasm-heap';
 
 // The wasm module's exports, called directly: the batched loop makes ~800 small calls per
@@ -135,6 +136,14 @@ function batchIndex(outer: number[], own: number[]): number[] {
   });
 }
 
+// Slices up to 2^23 multiply-adds (attention up to T = 512 at head dim 32) run as the SIMD loop:
+// XNNPACK's operator per slice costs ~11 µs, and the loop beat it on every attention product up to
+// there (1.3-2x; PERF.md, section 18). Larger slices were not measured and keep XNNPACK.
+const SMALL_SLICE = 1 << 23;
+function smallSlices(m: number, k: number, n: number): boolean {
+  return n % SMALL_MATMUL_COLUMNS === 0 && m * k * n <= SMALL_SLICE;
+}
+
 function batchMatMul(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: unknown;
@@ -173,15 +182,17 @@ function batchMatMul(args: {
     mm.runIds(id(at), id(bt), id(out));
     mm.dispose();
   } else {
-    const mm = new PlainMatMul(backend, m, k, n);
     const [aBase, bBase, outBase] = [at, bt, out].map((t) => heapOffset(backend, t)) as [
       number,
       number,
       number,
     ];
+    const simd = smallSlices(m, k, n) ? smallMatMulOf(backend.wasm) : null;
+    const mm = simd ? null : new PlainMatMul(backend, m, k, n);
+    const product = simd ?? ((a: number, b: number, o: number) => mm!.run(a, b, o, m, k, n));
     const bIndex = batchIndex(outer, bOuter);
     batchIndex(outer, aOuter).forEach((ai, o) => {
-      mm.run(
+      product(
         aBase + 4 * ai * m * k,
         bBase + 4 * bIndex[o]! * k * n,
         outBase + 4 * o * m * n,
@@ -190,7 +201,7 @@ function batchMatMul(args: {
         n,
       );
     });
-    mm.dispose();
+    mm?.dispose();
   }
   if (at !== a) backend.disposeData(at.dataId);
   if (bt !== b) backend.disposeData(bt.dataId);

@@ -134,6 +134,22 @@ export const LLAMA_OP_CASES: OpCase[] = [
     inputs: [f([2, 3, 5, 4]), f([1, 3, 4, 6])],
     fn: (a, b) => tf.matMul(a, b!),
   },
+  {
+    // Slices with n a multiple of 8 run the SIMD loop: 7 rows are one block of 4 and 3 single rows.
+    name: 'batched matMul, SIMD slices (7 rows, n 8)',
+    inputs: [f([2, 3, 7, 5]), f([2, 3, 5, 8])],
+    fn: (a, b) => tf.matMul(a, b!),
+  },
+  {
+    name: 'batched q·kᵀ, SIMD slices (n 16)',
+    inputs: [f([2, 2, 6, 4]), f([2, 2, 16, 4])],
+    fn: (a, b) => tf.matMul(a, b!, false, true),
+  },
+  {
+    name: 'batched × broadcast batch, SIMD slices (k 1)',
+    inputs: [f([2, 3, 9, 1]), f([1, 3, 1, 24])],
+    fn: (a, b) => tf.matMul(a, b!),
+  },
   { name: 'softmax', inputs: [f([2, 3, 5, 5])], fn: (x) => tf.softmax(x) },
   { name: 'logSoftmax', inputs: [f([6, 11])], fn: (x) => tf.logSoftmax(x) },
   { name: 'RMSNorm', inputs: [f([2, 5, 8]), f([8])], fn: (x, w) => rmsNorm(x, w!) },

@@ -55,12 +55,16 @@ export const op = {
   f32Mul: [0x94],
   f32Div: [0x95],
   v128Load: [...simd(0x00), ...memarg],
+  /** v128.load at a constant byte offset from the address on the stack. */
+  v128LoadAt: (offset: number) => [...simd(0x00), 2, ...uleb(offset)],
   /** v128.const: four i32 lanes (int32 or uint32 values), lane 0 first (little-endian). */
   v128ConstI32x4: (lanes: [number, number, number, number]) => [
     ...simd(0x0c),
     ...lanes.flatMap((lane) => [0, 8, 16, 24].map((shift) => (lane >>> shift) & 0xff)),
   ],
   v128Store: [...simd(0x0b), ...memarg],
+  /** v128.store at a constant byte offset from the address under the value. */
+  v128StoreAt: (offset: number) => [...simd(0x0b), 2, ...uleb(offset)],
   i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number) => [...simd(0x1f), lane],

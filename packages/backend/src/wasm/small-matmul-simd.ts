@@ -1,0 +1,129 @@
+// Small row-major products a [m, k] x b [k, n] as 128-bit WebAssembly SIMD on the heap: attention's
+// per-slice products, where creating an XNNPACK operator per slice costs more than the product.
+import { bindToHeap, op, type SimdFunction, T } from './simd-module';
+
+/** out = a b at byte offsets a, b, out; m rows, k, n columns. */
+type ProductSimd = (a: number, b: number, out: number, m: number, k: number, n: number) => void;
+
+/** Columns per block: two 4-lane vectors. n must be a multiple of it. */
+export const SMALL_MATMUL_COLUMNS = 8;
+const VECTORS = SMALL_MATMUL_COLUMNS / 4;
+
+/**
+ * The loop for `rows` rows of a at a time (m a multiple of `rows`) and 8 columns of b: for each p
+ * < k, a[i + r, p] is splat once and b[p, j..j + 8] loaded once, then rows x 2 accumulators take
+ * a·b with f32x4.mul and f32x4.add in p order, as XNNPACK's wasm kernels accumulate: on
+ * attention's shapes the two gave the same bits (PERF.md, section 18).
+ */
+function productFunction(rows: number): SimdFunction {
+  const [A, B, O, M, K, N] = [0, 1, 2, 3, 4, 5];
+  // i32 locals: row, column byte, p, a row block, b column, out row block, a and b row bytes, a[i, p]
+  const [I, J, P, PA, PB, PO, RA, RB, PAP] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
+  // v128 locals: rows x VECTORS accumulators, then rows splats of a, then one vector of b
+  const ACC = 15;
+  const SPLAT = ACC + rows * VECTORS;
+  const BV = SPLAT + rows;
+  const acc = (r: number, v: number) => ACC + r * VECTORS + v;
+  const get = op.localGet;
+  const set = op.localSet;
+  const add = (local: number, amount: number[]) => [
+    ...get(local),
+    ...amount,
+    ...op.i32Add,
+    ...set(local),
+  ];
+  // base + r · stride
+  const rowOf = (base: number, r: number, stride: number) => [
+    ...get(base),
+    ...(r === 0 ? [] : [...get(stride), ...op.i32Const(r), ...op.i32Mul, ...op.i32Add]),
+  ];
+  const zeros = op.v128ConstI32x4([0, 0, 0, 0]);
+  const step: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    step.push(...rowOf(PAP, r, RA), ...op.f32Load, ...op.f32x4Splat, ...set(SPLAT + r));
+  }
+  for (let v = 0; v < VECTORS; v++) {
+    step.push(...get(PB), ...op.v128LoadAt(16 * v), ...set(BV));
+    for (let r = 0; r < rows; r++) {
+      step.push(...get(acc(r, v)), ...get(SPLAT + r), ...get(BV), ...op.f32x4Mul, ...op.f32x4Add);
+      step.push(...set(acc(r, v)));
+    }
+  }
+  const store: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < VECTORS; v++) {
+      store.push(...rowOf(PB, r, RB), ...get(acc(r, v)), ...op.v128StoreAt(16 * v));
+    }
+  }
+  const loopWhile = (counter: number, limit: number, inner: number[]) => [
+    ...op.block,
+    ...op.loop,
+    ...[...get(counter), ...get(limit), ...op.i32GeU, ...op.brIf(1)],
+    ...inner,
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  const body = [
+    ...[...get(K), ...op.i32Const(4), ...op.i32Mul, ...set(RA)],
+    ...[...get(N), ...op.i32Const(4), ...op.i32Mul, ...set(RB)],
+    ...[...get(A), ...set(PA), ...get(O), ...set(PO), ...op.i32Const(0), ...set(I)],
+    ...loopWhile(I, M, [
+      ...[...op.i32Const(0), ...set(J)],
+      ...loopWhile(J, RB, [
+        ...Array.from({ length: rows * VECTORS }, (_, q) => [...zeros, ...set(ACC + q)]).flat(),
+        ...[...get(B), ...get(J), ...op.i32Add, ...set(PB)],
+        ...[...get(PA), ...set(PAP), ...op.i32Const(0), ...set(P)],
+        ...loopWhile(P, K, [
+          ...step,
+          ...add(PB, get(RB)),
+          ...add(PAP, op.i32Const(4)),
+          ...add(P, op.i32Const(1)),
+        ]),
+        // PB now addresses out[i, j]
+        ...[...get(PO), ...get(J), ...op.i32Add, ...set(PB)],
+        ...store,
+        ...add(J, op.i32Const(16 * VECTORS)),
+      ]),
+      ...[...get(RA), ...op.i32Const(rows), ...op.i32Mul, ...get(PA), ...op.i32Add, ...set(PA)],
+      ...[...get(RB), ...op.i32Const(rows), ...op.i32Mul, ...get(PO), ...op.i32Add, ...set(PO)],
+      ...add(I, op.i32Const(rows)),
+    ]),
+  ];
+  return {
+    name: `smallMatMul${rows}x${SMALL_MATMUL_COLUMNS}`,
+    params: Array(6).fill(T.i32),
+    locals: [...Array(9).fill(T.i32), ...Array(rows * VECTORS + rows + 1).fill(T.v128)],
+    body,
+  };
+}
+
+// Four rows at a time measured fastest on attention's shapes (PERF.md, section 18); one row for the rest.
+const BLOCK_ROWS = 4;
+const blockFunction = productFunction(BLOCK_ROWS);
+const rowFunction = productFunction(1);
+
+/** out = a b for row-major float32 matrices at heap byte offsets; n a multiple of 8. */
+export type SmallMatMul = (
+  a: number,
+  b: number,
+  out: number,
+  m: number,
+  k: number,
+  n: number,
+) => void;
+
+/**
+ * The SIMD product bound to the wasm backend's memory (`backend.wasm`, the emscripten module), or
+ * null where WebAssembly SIMD or the memory is unavailable (the caller then uses XNNPACK).
+ */
+export function smallMatMulOf(emscriptenModule: unknown): SmallMatMul | null {
+  const block = bindToHeap<ProductSimd>(emscriptenModule, blockFunction);
+  const row = bindToHeap<ProductSimd>(emscriptenModule, rowFunction);
+  if (!block || !row) return null;
+  return (a, b, out, m, k, n) => {
+    const blocked = m - (m % BLOCK_ROWS);
+    if (blocked > 0) block(a, b, out, blocked, k, n);
+    if (blocked < m) row(a + 4 * blocked * k, b, out + 4 * blocked * n, m - blocked, k, n);
+  };
+}
