@@ -67,7 +67,7 @@ export const cliOptions: readonly CliOption[] = [
     'workers',
     'int',
     1,
-    "threads computing gradients, each on its share of every micro-batch's rows (wasm or cpu backend)",
+    "threads computing gradients (wasm or cpu backend): whole micro-batches each when --total-batch-size / --batch-size is a multiple of it, else a share of every micro-batch's rows",
   ),
   // training
   opt('mode', 'choice', 'relora', 'what trains: full-rank, plain LoRA, or ReLoRA', [
