@@ -1,6 +1,6 @@
 // BatchMatMul for wasm that always reaches XNNPACK's fast 2D path (the stock kernel only does so untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
-import { SMALL_MATMUL_COLUMNS, smallMatMulOf } from './small-matmul-simd';
+import { MATMUL_SIMD_COLUMNS, matMulSimdOf, panelColumns } from './matmul-simd';
 import { heapFloats, heapOffset, internals, type WasmInternals } from './wasm-heap';
 
 // The wasm module's exports, called directly: the batched loop makes ~800 small calls per
@@ -136,12 +136,18 @@ function batchIndex(outer: number[], own: number[]): number[] {
   });
 }
 
-// Slices up to 2^23 multiply-adds (attention up to T = 512 at head dim 32) run as the SIMD loop:
-// XNNPACK's operator per slice costs ~11 µs, and the loop beat it on every attention product up to
-// there (1.3-2x; PERF.md, section 18). Larger slices were not measured and keep XNNPACK.
+// Which products run as the SIMD loop (matmul-simd.ts) instead of XNNPACK. On one thread, all
+// whose shape it takes: it beat XNNPACK on every product of a training step (PERF.md, section 19).
+// In the threaded build XNNPACK splits wide 2D products over the threads, so there the loop takes
+// only batched slices up to 2^23 multiply-adds (attention up to T = 512 at head dim 32), which
+// XNNPACK neither splits well nor runs without creating an operator per slice (section 18).
 const SMALL_SLICE = 1 << 23;
-function smallSlices(m: number, k: number, n: number): boolean {
-  return n % SMALL_MATMUL_COLUMNS === 0 && m * k * n <= SMALL_SLICE;
+function simdTakes(k: number, n: number): boolean {
+  return n % MATMUL_SIMD_COLUMNS === 0 && panelColumns(k, n) > 0;
+}
+function threaded(backend: WasmInternals): boolean {
+  const heap = (backend.wasm as unknown as RawModule).HEAPU8.buffer;
+  return typeof SharedArrayBuffer !== 'undefined' && heap instanceof SharedArrayBuffer;
 }
 
 function batchMatMul(args: {
@@ -177,17 +183,28 @@ function batchMatMul(args: {
     backend.typedArrayFromHeap(out).fill(0);
   } else if (bBatch === 1) {
     // A weight shared by every batch: one matmul over all rows of a.
-    const mm = new PlainMatMul(backend, aBatch * m, k, n);
-    const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
-    mm.runIds(id(at), id(bt), id(out));
-    mm.dispose();
+    const simd = simdTakes(k, n) && !threaded(backend) ? matMulSimdOf(backend.wasm) : null;
+    if (simd) {
+      const [aBase, bBase, outBase] = [at, bt, out].map((t) => heapOffset(backend, t)) as [
+        number,
+        number,
+        number,
+      ];
+      simd(aBase, bBase, outBase, aBatch * m, k, n);
+    } else {
+      const mm = new PlainMatMul(backend, aBatch * m, k, n);
+      const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
+      mm.runIds(id(at), id(bt), id(out));
+      mm.dispose();
+    }
   } else {
     const [aBase, bBase, outBase] = [at, bt, out].map((t) => heapOffset(backend, t)) as [
       number,
       number,
       number,
     ];
-    const simd = smallSlices(m, k, n) ? smallMatMulOf(backend.wasm) : null;
+    const takes = simdTakes(k, n) && (!threaded(backend) || m * k * n <= SMALL_SLICE);
+    const simd = takes ? matMulSimdOf(backend.wasm) : null;
     const mm = simd ? null : new PlainMatMul(backend, m, k, n);
     const product = simd ?? ((a: number, b: number, o: number) => mm!.run(a, b, o, m, k, n));
     const bIndex = batchIndex(outer, bOuter);

@@ -135,6 +135,22 @@ export const LLAMA_OP_CASES: OpCase[] = [
     fn: (a, b) => tf.matMul(a, b!),
   },
   {
+    // 2D products with n a multiple of 8 run the SIMD loop on one thread (XNNPACK on two).
+    name: 'matMul, SIMD (13 rows, n 16)',
+    inputs: [f([13, 5]), f([5, 16])],
+    fn: (a, b) => tf.matMul(a, b!),
+  },
+  {
+    name: 'matMul transposeA, SIMD (75 rows, n 8)',
+    inputs: [f([75, 70]), f([75, 8])],
+    fn: (a, b) => tf.matMul(a, b!, true, false),
+  },
+  {
+    name: 'batched × 2D transposeB, SIMD (n 24)',
+    inputs: [f([2, 5, 8]), f([24, 8])],
+    fn: (a, b) => tf.matMul(a, b!, false, true),
+  },
+  {
     // Slices with n a multiple of 8 run the SIMD loop: 7 rows are one block of 4 and 3 single rows.
     name: 'batched matMul, SIMD slices (7 rows, n 8)',
     inputs: [f([2, 3, 7, 5]), f([2, 3, 5, 8])],

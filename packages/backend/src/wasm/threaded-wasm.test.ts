@@ -9,10 +9,10 @@ import { ROTARY_KERNEL } from '../kernels/rotary';
 import { adamwSimdOf } from './adamw-simd';
 import { dropoutMaskSimdOf } from './dropout-mask-simd';
 import { LLAMA_OP_CASES, type OpCase } from './llama-op-cases';
+import { matMulSimdOf } from './matmul-simd';
 import { compareWithCpu } from './parity-harness';
 import { rmsNormGradSimdOf, rmsNormSimdOf } from './rms-norm-simd';
 import { rotarySimdOf } from './rotary-simd';
-import { smallMatMulOf } from './small-matmul-simd';
 
 // Large enough that XNNPACK splits the work over the pool.
 const BIG: OpCase[] = [
@@ -94,7 +94,7 @@ describe('threaded wasm (wasmThreads: 2)', () => {
     );
   });
 
-  it('compiles the fused AdamW, dropout mask, rotary, RMSNorm and small-product SIMD loops for the shared heap', async () => {
+  it('compiles the fused AdamW, dropout mask, rotary, RMSNorm and matmul SIMD loops for the shared heap', async () => {
     await init('wasm');
     const wasm = (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm!;
     expect(wasm.HEAPU8.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -103,7 +103,7 @@ describe('threaded wasm (wasmThreads: 2)', () => {
     expect(rotarySimdOf(wasm)).not.toBeNull();
     expect(rmsNormSimdOf(wasm)).not.toBeNull();
     expect(rmsNormGradSimdOf(wasm)).not.toBeNull();
-    expect(smallMatMulOf(wasm)).not.toBeNull();
+    expect(matMulSimdOf(wasm)).not.toBeNull();
   });
 
   it.each(

@@ -1,26 +1,36 @@
-// Small row-major products a [m, k] x b [k, n] as 128-bit WebAssembly SIMD on the heap: attention's
-// per-slice products, where creating an XNNPACK operator per slice costs more than the product.
+// Row-major float32 products a [m, k] x b [k, n] as a 128-bit WebAssembly SIMD loop on the heap,
+// in column panels that stay in L2. On one thread it beats XNNPACK's path in tfjs-backend-wasm on
+// every product of a training step (PERF.md, sections 18-19): no operator to create, no packing.
 import { bindToHeap, op, type SimdFunction, T } from './simd-module';
 
-/** out = a b at byte offsets a, b, out; m rows, k, n columns. */
-type ProductSimd = (a: number, b: number, out: number, m: number, k: number, n: number) => void;
+/** out[:, 0..cols) = a b[:, 0..cols) at byte offsets a, b, out; m rows, k; n = row length of b and out. */
+type PanelSimd = (
+  a: number,
+  b: number,
+  out: number,
+  m: number,
+  k: number,
+  n: number,
+  cols: number,
+) => void;
 
 /** Columns per block: two 4-lane vectors. n must be a multiple of it. */
-export const SMALL_MATMUL_COLUMNS = 8;
-const VECTORS = SMALL_MATMUL_COLUMNS / 4;
+export const MATMUL_SIMD_COLUMNS = 8;
+const VECTORS = MATMUL_SIMD_COLUMNS / 4;
 
 /**
  * The loop for `rows` rows of a at a time (m a multiple of `rows`) and 8 columns of b: for each p
  * < k, a[i + r, p] is splat once and b[p, j..j + 8] loaded once, then rows x 2 accumulators take
- * a·b with f32x4.mul and f32x4.add in p order, as XNNPACK's wasm kernels accumulate: on
- * attention's shapes the two gave the same bits (PERF.md, section 18).
+ * a·b with f32x4.mul and f32x4.add in p order, as XNNPACK's wasm kernels accumulate (the two gave
+ * the same bits on attention's shapes, PERF.md section 18).
  */
-function productFunction(rows: number): SimdFunction {
-  const [A, B, O, M, K, N] = [0, 1, 2, 3, 4, 5];
-  // i32 locals: row, column byte, p, a row block, b column, out row block, a and b row bytes, a[i, p]
-  const [I, J, P, PA, PB, PO, RA, RB, PAP] = [6, 7, 8, 9, 10, 11, 12, 13, 14];
+function panelFunction(rows: number): SimdFunction {
+  const [A, B, O, M, K, N, COLS] = [0, 1, 2, 3, 4, 5, 6];
+  // i32 locals: row, column byte, p, a row block, b column, out row block, a and b row bytes,
+  // a[i, p], the panel's bytes
+  const [I, J, P, PA, PB, PO, RA, RB, PAP, CB] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
   // v128 locals: rows x VECTORS accumulators, then rows splats of a, then one vector of b
-  const ACC = 15;
+  const ACC = 17;
   const SPLAT = ACC + rows * VECTORS;
   const BV = SPLAT + rows;
   const acc = (r: number, v: number) => ACC + r * VECTORS + v;
@@ -36,6 +46,12 @@ function productFunction(rows: number): SimdFunction {
   const rowOf = (base: number, r: number, stride: number) => [
     ...get(base),
     ...(r === 0 ? [] : [...get(stride), ...op.i32Const(r), ...op.i32Mul, ...op.i32Add]),
+  ];
+  const times4 = (local: number, into: number) => [
+    ...get(local),
+    ...op.i32Const(4),
+    ...op.i32Mul,
+    ...set(into),
   ];
   const zeros = op.v128ConstI32x4([0, 0, 0, 0]);
   const step: number[] = [];
@@ -65,12 +81,13 @@ function productFunction(rows: number): SimdFunction {
     ...op.end,
   ];
   const body = [
-    ...[...get(K), ...op.i32Const(4), ...op.i32Mul, ...set(RA)],
-    ...[...get(N), ...op.i32Const(4), ...op.i32Mul, ...set(RB)],
+    ...times4(K, RA),
+    ...times4(N, RB),
+    ...times4(COLS, CB),
     ...[...get(A), ...set(PA), ...get(O), ...set(PO), ...op.i32Const(0), ...set(I)],
     ...loopWhile(I, M, [
       ...[...op.i32Const(0), ...set(J)],
-      ...loopWhile(J, RB, [
+      ...loopWhile(J, CB, [
         ...Array.from({ length: rows * VECTORS }, (_, q) => [...zeros, ...set(ACC + q)]).flat(),
         ...[...get(B), ...get(J), ...op.i32Add, ...set(PB)],
         ...[...get(PA), ...set(PAP), ...op.i32Const(0), ...set(P)],
@@ -91,20 +108,30 @@ function productFunction(rows: number): SimdFunction {
     ]),
   ];
   return {
-    name: `smallMatMul${rows}x${SMALL_MATMUL_COLUMNS}`,
-    params: Array(6).fill(T.i32),
-    locals: [...Array(9).fill(T.i32), ...Array(rows * VECTORS + rows + 1).fill(T.v128)],
+    name: `matMulPanel${rows}x${MATMUL_SIMD_COLUMNS}`,
+    params: Array(7).fill(T.i32),
+    locals: [...Array(10).fill(T.i32), ...Array(rows * VECTORS + rows + 1).fill(T.v128)],
     body,
   };
 }
 
-// Four rows at a time measured fastest on attention's shapes (PERF.md, section 18); one row for the rest.
+// Four rows at a time measured fastest (PERF.md, section 18); single rows for the rest.
 const BLOCK_ROWS = 4;
-const blockFunction = productFunction(BLOCK_ROWS);
-const rowFunction = productFunction(1);
+const blockFunction = panelFunction(BLOCK_ROWS);
+const rowFunction = panelFunction(1);
 
-/** out = a b for row-major float32 matrices at heap byte offsets; n a multiple of 8. */
-export type SmallMatMul = (
+// A panel of b (k x cols floats) is read once per 4 rows of a: kept within 256 KiB it stays in
+// the 1 MiB L2 while all rows pass over it.
+const PANEL_BYTES = 256 * 1024;
+
+/** The widest panel (a multiple of 8 columns, at most n) whose k x cols floats fit PANEL_BYTES; 0 if none. */
+export function panelColumns(k: number, n: number): number {
+  const fit = Math.floor(PANEL_BYTES / (4 * Math.max(k, 1)));
+  return Math.min(n, fit - (fit % MATMUL_SIMD_COLUMNS));
+}
+
+/** out = a b for row-major float32 matrices at heap byte offsets; n a multiple of 8, panelColumns(k, n) > 0. */
+export type MatMulSimd = (
   a: number,
   b: number,
   out: number,
@@ -117,13 +144,19 @@ export type SmallMatMul = (
  * The SIMD product bound to the wasm backend's memory (`backend.wasm`, the emscripten module), or
  * null where WebAssembly SIMD or the memory is unavailable (the caller then uses XNNPACK).
  */
-export function smallMatMulOf(emscriptenModule: unknown): SmallMatMul | null {
-  const block = bindToHeap<ProductSimd>(emscriptenModule, blockFunction);
-  const row = bindToHeap<ProductSimd>(emscriptenModule, rowFunction);
+export function matMulSimdOf(emscriptenModule: unknown): MatMulSimd | null {
+  const block = bindToHeap<PanelSimd>(emscriptenModule, blockFunction);
+  const row = bindToHeap<PanelSimd>(emscriptenModule, rowFunction);
   if (!block || !row) return null;
   return (a, b, out, m, k, n) => {
     const blocked = m - (m % BLOCK_ROWS);
-    if (blocked > 0) block(a, b, out, blocked, k, n);
-    if (blocked < m) row(a + 4 * blocked * k, b, out + 4 * blocked * n, m - blocked, k, n);
+    const width = panelColumns(k, n);
+    for (let j = 0; j < n; j += width) {
+      const cols = Math.min(width, n - j);
+      if (blocked > 0) block(a, b + 4 * j, out + 4 * j, blocked, k, n, cols);
+      if (blocked < m) {
+        row(a + 4 * blocked * k, b + 4 * j, out + 4 * (blocked * n + j), m - blocked, k, n, cols);
+      }
+    }
   };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
-import { SMALL_MATMUL_COLUMNS, type SmallMatMul, smallMatMulOf } from './small-matmul-simd';
+import { MATMUL_SIMD_COLUMNS, type MatMulSimd, matMulSimdOf, panelColumns } from './matmul-simd';
 import { heapFloats, heapOffset, internals } from './wasm-heap';
 
 // a b with each product and each sum rounded to float32, p in order: what the SIMD loop computes.
@@ -18,11 +18,11 @@ function float32Product(a: Float32Array, b: Float32Array, m: number, k: number, 
   return out;
 }
 
-describe('small-product SIMD loop (wasm)', () => {
-  let product: SmallMatMul;
+describe('matmul SIMD loop (wasm)', () => {
+  let product: MatMulSimd;
   beforeAll(async () => {
     await initBackend({ prefer: 'wasm' });
-    const simd = smallMatMulOf(internals(tf.backend()).wasm);
+    const simd = matMulSimdOf(internals(tf.backend()).wasm);
     if (!simd) throw new Error('WebAssembly SIMD is unavailable in this Node');
     product = simd;
   });
@@ -34,8 +34,10 @@ describe('small-product SIMD loop (wasm)', () => {
     [7, 5, 16],
     [13, 32, 64],
     [64, 32, 64],
+    // k = 4096: panels of 16 columns (16 x 4096 floats = 256 KiB), the last one 8 wide
+    [6, 4096, 40],
   ])('[%i, %i] x [%i cols] gives the float32 sums in p order, bit for bit', (m, k, n) => {
-    expect(n % SMALL_MATMUL_COLUMNS).toBe(0);
+    expect(n % MATMUL_SIMD_COLUMNS).toBe(0);
     const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
     const b = tf.randomNormal([k, n], 0, 1, 'float32', 2);
     const backend = internals(tf.backend());
@@ -51,5 +53,12 @@ describe('small-product SIMD loop (wasm)', () => {
     expect(Array.from(heapFloats(backend, out))).toEqual(Array.from(expected));
     backend.disposeData(out.dataId);
     tf.dispose([a, b]);
+  });
+
+  it('splits b into column panels of at most 256 KiB, and declines k past 8192', () => {
+    expect(panelColumns(128, 352)).toBe(352);
+    expect(panelColumns(4096, 40)).toBe(16);
+    expect(panelColumns(8192, 64)).toBe(8);
+    expect(panelColumns(8193, 64)).toBe(0);
   });
 });
