@@ -76,6 +76,7 @@ export function assembleCase(
   const measured = poolRounds(outcomes.flatMap((o) => (o.ok ? [o.measurement] : [])));
   const derived = deriveFigures(measured, {
     batchSize: options.batchSize,
+    workers: plan.spec.case.workers,
     seqLen: options.seqLen,
     flopsPerToken: plan.analytical.flopsPerToken,
     reloraEvery: options.reloraEvery,

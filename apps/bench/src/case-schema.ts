@@ -22,6 +22,28 @@ export const benchCaseSchema = z.object({
   mode: modeSchema,
   rank: z.number().int().positive().nullable(),
   threads: z.number().int().positive().nullable(),
+  /** Data-parallel threads, one whole micro-batch each per step; absent in older results: 1. */
+  workers: z.number().int().positive().default(1),
+});
+
+/** One plain loop alone on a worker thread, then on two worker threads at once. */
+export const loopScalingSchema = z.object({
+  /** The loop alone, ms. */
+  aloneMs: z.number().positive(),
+  /** Each of the two copies run at the same time, ms. */
+  pairMs: z.tuple([z.number().positive(), z.number().positive()]),
+  /** 2 x aloneMs / max(pairMs): ~2 when two cores are free, ~1 when the two share one. */
+  scaling: z.number().positive(),
+});
+
+/** What two threads could get on this machine at one moment (see `two-thread-ceiling.ts`). */
+export const twoThreadCeilingSchema = z.object({
+  /** Measured just before or just after the case's timed steps, in the same process. */
+  at: z.enum(['before-steps', 'after-steps']),
+  /** A chain of dependent square roots: scales on any two hardware threads. */
+  latency: loopScalingSchema,
+  /** Eight independent multiply-add chains: scales only on two cores with free FP units. */
+  fpThroughput: loopScalingSchema,
 });
 
 export const modelShapeSchema = z.object({
@@ -74,6 +96,10 @@ export const caseMeasurementSchema = z.object({
   }),
   /** Counted from the model's own variables (checked against the analytical count). */
   params: parameterCountsSchema,
+  /**
+   * Tensor bytes are those of the process's main thread: in a workers case (w > 1) the worker
+   * threads' replicas, activations and gradients are not in them (RSS is the whole process's).
+   */
   memory: z.object({
     /** Tensor bytes alive before the model existed (the token batch, backend constants). */
     baselineBytes: bytes,
@@ -94,17 +120,20 @@ export const caseMeasurementSchema = z.object({
     backendReport: z.unknown().nullable(),
   }),
   timing: z.object({
-    /** One whole update step: forward, backward, clipping, AdamW. */
+    /** One whole update step: forward, backward, clipping, AdamW (w micro-batches with workers). */
     stepMs: summarySchema,
-    /** Forward and backward (`tf.variableGrads`) within the step. */
+    /**
+     * Forward and backward (`tf.variableGrads`) within the step; with workers, until the summed
+     * gradients of all threads are on the main thread (weights sent, replies summed).
+     */
     gradMs: summarySchema,
     /** Clipping and AdamW within the step. */
     optimizerMs: summarySchema,
-    /** Forward alone (loss without a tape), measured in separate passes. */
-    forwardMs: summarySchema,
-    /** Merge-and-reinit of every LoRA layer (relora only). */
+    /** Forward alone (loss without a tape), measured in separate passes; null with workers. */
+    forwardMs: summarySchema.nullable(),
+    /** Merge-and-reinit of every LoRA layer (relora only; not timed with workers). */
     mergeMs: summarySchema.nullable(),
-    /** Optimizer reset of every LoRA factor (relora only). */
+    /** Optimizer reset of every LoRA factor (relora only; not timed with workers). */
     resetMs: summarySchema.nullable(),
   }),
   /** The backend's plain 2D float32 matmul rate, in GFLOP/s, measured in the same process. */
@@ -116,7 +145,16 @@ export const caseMeasurementSchema = z.object({
   }),
   reset: z.object({ zeroed: count, total: count }).nullable(),
   loss: z.object({ first: z.number(), last: z.number() }),
+  /**
+   * Workers cases (w > 1): the machine's two-thread ceiling, measured before and after the timed
+   * steps (every round's, in order); null otherwise and in older results.
+   */
+  twoThreadCeiling: z.array(twoThreadCeilingSchema).nullable().default(null),
 });
 
 export type CaseSpec = z.infer<typeof caseSpecSchema>;
+export type LoopScaling = z.infer<typeof loopScalingSchema>;
+export type TwoThreadCeiling = z.infer<typeof twoThreadCeilingSchema>;
 export type CaseMeasurement = z.infer<typeof caseMeasurementSchema>;
+/** What a case's steps give, besides the backend and the matmul rates. */
+export type StepFigures = Omit<CaseMeasurement, 'backend' | 'matmul'>;

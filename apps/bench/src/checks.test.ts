@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { countBytes, countParameters } from './analytical';
 import { checkCase } from './checks';
 import { deriveFigures } from './derive';
-import { TINY, tinyMeasurement } from './test-fixtures';
+import { TINY, tinyMeasurement, tinyWorkersMeasurement } from './test-fixtures';
 
 const params = countParameters(TINY, 'relora', { rank: 2 });
 const analytical = { params, bytes: countBytes(params), bufferBytes: 0 };
 const tolerance = { relative: 0.01, bytes: 100 };
+const inputs = { batchSize: 2, workers: 1, seqLen: 3, flopsPerToken: 1000, reloraEvery: 10 };
 
 describe('checkCase', () => {
   it('passes a measurement that matches the analytical count', () => {
@@ -55,7 +56,7 @@ describe('checkCase', () => {
 describe('deriveFigures', () => {
   it('turns step times into tokens/s, FLOP/s and the share of the matmul ceiling', () => {
     const m = tinyMeasurement(); // median step 11.5 ms, ceiling max(1, 2) GFLOP/s
-    const d = deriveFigures(m, { batchSize: 2, seqLen: 3, flopsPerToken: 1000, reloraEvery: 10 });
+    const d = deriveFigures(m, inputs);
     expect(d.tokensPerStep).toBe(6);
     expect(d.tokensPerSec.median).toBeCloseTo(6000 / 11.5, 9);
     expect(d.tokensPerSec.max).toBeCloseTo(600, 9); // from the fastest step, 10 ms
@@ -65,11 +66,19 @@ describe('deriveFigures', () => {
     expect(d.amortizedStepMs).toBeCloseTo(11.5 + 1.5 / 10, 9); // merge 1 + reset 0.5 per 10 steps
   });
 
+  it('counts every thread micro-batch with workers, and gives no backward estimate', () => {
+    const d = deriveFigures(tinyWorkersMeasurement(), { ...inputs, workers: 2 });
+    expect(d.tokensPerStep).toBe(12);
+    expect(d.tokensPerSec.median).toBeCloseTo(12000 / 11.5, 9);
+    expect(d.backwardMs).toBeNull();
+    expect(d.amortizedStepMs).toBeNull();
+  });
+
   it('has no amortised figures without restarts', () => {
     const m = tinyMeasurement();
     m.timing.mergeMs = null;
     m.timing.resetMs = null;
-    const d = deriveFigures(m, { batchSize: 2, seqLen: 3, flopsPerToken: 1000, reloraEvery: 10 });
+    const d = deriveFigures(m, inputs);
     expect(d.amortizedStepMs).toBeNull();
     expect(d.amortizedTokensPerSec).toBeNull();
   });

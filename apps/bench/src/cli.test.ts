@@ -62,6 +62,52 @@ describe('relora-bench CLI', () => {
     }
   });
 
+  it('runs a case on two data-parallel threads, with its weak scaling and two-thread ceiling', () => {
+    const dir = join(outDir, 'workers');
+    const args = ['--quick', '--presets', 'tiny', '--modes', 'full', '--workers', '1,2'];
+    const run = runCli([
+      ...args,
+      '--rounds',
+      '1',
+      '--steps',
+      '2',
+      '--warmup-steps',
+      '1',
+      '--out-dir',
+      dir,
+    ]);
+    expect(run.stderr).not.toMatch(/FAILED|Error/);
+    expect(run.status).toBe(0);
+    const results = validateResults(
+      JSON.parse(readFileSync(join(dir, 'bench-results.json'), 'utf8')),
+    );
+    expect(results.cases.map((c) => [c.id, c.workers])).toEqual([
+      ['tiny/full/w1', 1],
+      ['tiny/full/w2', 2],
+    ]);
+    expect(results.summary).toMatchObject({ cases: 2, failedCases: 0, checksFailed: 0 });
+    const [one, two] = results.cases;
+    expect(one?.measured?.twoThreadCeiling).toBeNull();
+    expect(two?.derived?.tokensPerStep).toBe(2 * 8 * 64);
+    expect(two?.measured?.timing.stepMs.n).toBe(2);
+    expect(two?.measured?.timing.forwardMs).toBeNull();
+    expect(two?.measured?.params).toEqual(two?.analytical.params);
+    expect(two?.measured?.twoThreadCeiling?.map((k) => k.at)).toEqual([
+      'before-steps',
+      'after-steps',
+    ]);
+    const weak = results.comparisons.find((k) => k.name.startsWith('data-parallel-weak-scaling'));
+    expect(weak).toMatchObject({ caseId: 'tiny/full/w2', baselineId: 'tiny/full/w1' });
+    expect(weak?.ratio).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/two-thread ceiling tiny\/full\/w2: latency loop/);
+  });
+
+  it('refuses data-parallel workers with backend threads, exit code 2', () => {
+    const run = runCli(['--workers', '1,2', '--threads', '2']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--workers 2 with --threads 2/);
+  });
+
   it('rejects a bad option with exit code 2 and says what was expected', () => {
     const run = runCli(['--modes', 'full,dense']);
     expect(run.status).toBe(2);

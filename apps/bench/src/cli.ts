@@ -29,6 +29,11 @@ const program = new Command('relora-bench')
     p.intList,
   )
   .option(
+    '--workers <list>',
+    `data-parallel threads to compare, e.g. 1,2; each a whole micro-batch per step (default ${D.workers.join(',')})`,
+    p.intList,
+  )
+  .option(
     '--backend <name>',
     'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)',
     p.backendName,

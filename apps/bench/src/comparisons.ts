@@ -1,67 +1,65 @@
-// Ratios between cases a reader asks for first: ReLoRA vs full rank, N threads vs one.
+// Ratios between cases a reader asks for first: ReLoRA vs full rank, N threads vs one, w workers vs one.
 import type { CaseResult, Comparison } from './results-schema';
 
 const tokensPerSec = (r: CaseResult) => r.derived?.tokensPerSec.median;
 const peakBytes = (r: CaseResult) => r.measured?.memory.peakBytes;
 
+/** Same preset, backend threads and data-parallel workers: only mode or rank differ. */
+const sameRun = (a: CaseResult, b: CaseResult) =>
+  a.preset === b.preset && a.threads === b.threads && a.workers === b.workers;
+
+/** Name of the data-parallel ratio of a case on `workers` threads against one thread. */
+export const weakScalingName = (workers: number) =>
+  `data-parallel-weak-scaling-${workers}-vs-1-workers-throughput`;
+
 /**
  * For each relora case, its throughput and peak memory against the full-rank case of the same
- * preset and threads, and its throughput against the lora case of the same rank (the same step
- * computation, so the ratio shows the run's noise); for each case run with N > 1 threads, its
- * throughput against 1 thread.
+ * preset, threads and workers, and its throughput against the lora case of the same rank (the
+ * same step computation, so the ratio shows the run's noise); for each case run with N > 1
+ * threads, its throughput against 1 thread; for each case on w > 1 data-parallel workers, its
+ * tokens/s against the one-worker case of the same preset, mode, rank and threads. With workers
+ * each thread computes a whole micro-batch, so w workers do w times the tokens per step (weak
+ * scaling): w is the ideal ratio.
  */
 export function compareCases(cases: CaseResult[]): Comparison[] {
   const out: Comparison[] = [];
   const ok = cases.filter((c) => c.derived && c.measured);
+  const ratio = (name: string, c: CaseResult, base: CaseResult, of: typeof tokensPerSec) =>
+    out.push({ name, caseId: c.id, baselineId: base.id, ratio: of(c)! / of(base)! });
   for (const c of ok) {
     if (c.mode === 'relora') {
-      const full = ok.find(
-        (f) => f.mode === 'full' && f.preset === c.preset && f.threads === c.threads,
-      );
+      const full = ok.find((f) => f.mode === 'full' && sameRun(f, c));
       if (full) {
-        out.push({
-          name: 'relora-vs-full-throughput',
-          caseId: c.id,
-          baselineId: full.id,
-          ratio: tokensPerSec(c)! / tokensPerSec(full)!,
-        });
-        out.push({
-          name: 'relora-vs-full-peak-memory',
-          caseId: c.id,
-          baselineId: full.id,
-          ratio: peakBytes(c)! / peakBytes(full)!,
-        });
+        ratio('relora-vs-full-throughput', c, full, tokensPerSec);
+        ratio('relora-vs-full-peak-memory', c, full, peakBytes);
       }
     }
     // The same computation in two processes: how far apart they land gauges the run's noise.
     const lora = ok.find(
-      (l) =>
-        l.mode === 'lora' &&
-        c.mode === 'relora' &&
-        l.preset === c.preset &&
-        l.rank === c.rank &&
-        l.threads === c.threads,
+      (l) => l.mode === 'lora' && c.mode === 'relora' && l.rank === c.rank && sameRun(l, c),
     );
-    if (lora) {
-      out.push({
-        name: 'relora-vs-lora-throughput-noise-gauge',
-        caseId: c.id,
-        baselineId: lora.id,
-        ratio: tokensPerSec(c)! / tokensPerSec(lora)!,
-      });
-    }
+    if (lora) ratio('relora-vs-lora-throughput-noise-gauge', c, lora, tokensPerSec);
     if (c.threads !== null && c.threads > 1) {
       const one = ok.find(
-        (o) => o.threads === 1 && o.preset === c.preset && o.mode === c.mode && o.rank === c.rank,
+        (o) =>
+          o.threads === 1 &&
+          o.workers === c.workers &&
+          o.preset === c.preset &&
+          o.mode === c.mode &&
+          o.rank === c.rank,
       );
-      if (one) {
-        out.push({
-          name: `threads-${c.threads}-vs-1-throughput`,
-          caseId: c.id,
-          baselineId: one.id,
-          ratio: tokensPerSec(c)! / tokensPerSec(one)!,
-        });
-      }
+      if (one) ratio(`threads-${c.threads}-vs-1-throughput`, c, one, tokensPerSec);
+    }
+    if (c.workers > 1) {
+      const one = ok.find(
+        (o) =>
+          o.workers === 1 &&
+          o.threads === c.threads &&
+          o.preset === c.preset &&
+          o.mode === c.mode &&
+          o.rank === c.rank,
+      );
+      if (one) ratio(weakScalingName(c.workers), c, one, tokensPerSec);
     }
   }
   return out;

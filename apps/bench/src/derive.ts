@@ -4,7 +4,10 @@ import type { CaseResult } from './results-schema';
 import { mapSummary } from './stats';
 
 export interface DeriveInputs {
+  /** Sequences per micro-batch. */
   batchSize: number;
+  /** Micro-batches per update step: one per data-parallel thread (1 without workers). */
+  workers: number;
   seqLen: number;
   flopsPerToken: number;
   /** Update steps between restarts; restart cost is spread over them (relora only). */
@@ -16,7 +19,7 @@ export function deriveFigures(
   m: CaseMeasurement,
   inputs: DeriveInputs,
 ): NonNullable<CaseResult['derived']> {
-  const tokensPerStep = inputs.batchSize * inputs.seqLen;
+  const tokensPerStep = inputs.workers * inputs.batchSize * inputs.seqLen;
   const perSecond = (ms: number) => (tokensPerStep * 1000) / ms;
   const tokensPerSec = mapSummary(m.timing.stepMs, perSecond);
   const achievedFlops = inputs.flopsPerToken * tokensPerSec.median;
@@ -30,7 +33,7 @@ export function deriveFigures(
     restartMs === null ? null : m.timing.stepMs.median + restartMs / inputs.reloraEvery;
   return {
     tokensPerStep,
-    backwardMs: m.timing.gradMs.median - m.timing.forwardMs.median,
+    backwardMs: m.timing.forwardMs ? m.timing.gradMs.median - m.timing.forwardMs.median : null,
     tokensPerSec,
     achievedFlops,
     matmulFlops,

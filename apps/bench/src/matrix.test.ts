@@ -15,7 +15,13 @@ const shapes = { a: shape(64), b: shape(16) };
 describe('expandMatrix', () => {
   it('runs full once per preset and LoRA modes once per rank, in order', () => {
     const { cases, skipped } = expandMatrix(
-      { presets: ['a'], modes: ['relora', 'full', 'lora'], ranks: [16, 8, 8], threads: [] },
+      {
+        presets: ['a'],
+        modes: ['relora', 'full', 'lora'],
+        ranks: [16, 8, 8],
+        threads: [],
+        workers: [1],
+      },
       shapes,
     );
     expect(cases.map((c) => c.id)).toEqual([
@@ -31,13 +37,14 @@ describe('expandMatrix', () => {
       mode: 'full',
       rank: null,
       threads: null,
+      workers: 1,
     });
     expect(skipped).toEqual([]);
   });
 
   it('skips ranks that are not below the model width, saying why', () => {
     const { cases, skipped } = expandMatrix(
-      { presets: ['b'], modes: ['lora'], ranks: [8, 16], threads: [] },
+      { presets: ['b'], modes: ['lora'], ranks: [8, 16], threads: [], workers: [1] },
       shapes,
     );
     expect(cases.map((c) => c.id)).toEqual(['b/lora-r8']);
@@ -46,16 +53,38 @@ describe('expandMatrix', () => {
 
   it('multiplies by thread counts', () => {
     const { cases } = expandMatrix(
-      { presets: ['a', 'b'], modes: ['full'], ranks: [], threads: [1, 2] },
+      { presets: ['a', 'b'], modes: ['full'], ranks: [], threads: [1, 2], workers: [1] },
       shapes,
     );
     expect(cases.map((c) => c.id)).toEqual(['a/full/t1', 'a/full/t2', 'b/full/t1', 'b/full/t2']);
     expect(cases[1]?.threads).toBe(2);
   });
 
+  it('multiplies by worker counts, naming them only when more than one thread is asked', () => {
+    const { cases } = expandMatrix(
+      { presets: ['a'], modes: ['full', 'relora'], ranks: [8], threads: [], workers: [2, 1, 2] },
+      shapes,
+    );
+    expect(cases.map((c) => c.id)).toEqual([
+      'a/full/w1',
+      'a/full/w2',
+      'a/relora-r8/w1',
+      'a/relora-r8/w2',
+    ]);
+    expect(cases.map((c) => c.workers)).toEqual([1, 2, 1, 2]);
+    const alone = expandMatrix(
+      { presets: ['a'], modes: ['full'], ranks: [], threads: [1], workers: [2] },
+      shapes,
+    );
+    expect(alone.cases.map((c) => c.id)).toEqual(['a/full/t1/w2']);
+  });
+
   it('names an unknown preset', () => {
     expect(() =>
-      expandMatrix({ presets: ['zz'], modes: ['full'], ranks: [], threads: [] }, shapes),
+      expandMatrix(
+        { presets: ['zz'], modes: ['full'], ranks: [], threads: [], workers: [1] },
+        shapes,
+      ),
     ).toThrow(/no shape for preset 'zz'/);
   });
 });

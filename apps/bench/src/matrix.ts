@@ -1,10 +1,10 @@
-// Expands presets x modes x ranks (x thread counts) into the list of cases the suite runs.
+// Expands presets x modes x ranks (x thread counts x data-parallel workers) into the cases to run.
 import type { Mode } from './analytical';
 import type { ModelShape } from './model-shape';
 
 /** One benchmark case: one model in one mode, run in its own process. */
 export interface BenchCase {
-  /** Stable name, e.g. `9m/full`, `9m/relora-r32`, `9m/lora-r8/t2`. */
+  /** Stable name, e.g. `9m/full`, `9m/relora-r32`, `9m/lora-r8/t2`, `demo/full/w2`. */
   id: string;
   preset: string;
   mode: Mode;
@@ -12,6 +12,8 @@ export interface BenchCase {
   rank: number | null;
   /** Backend threads; null means the backend's default. */
   threads: number | null;
+  /** Data-parallel threads, each computing one whole micro-batch per update step; 1: no workers. */
+  workers: number;
 }
 
 export interface MatrixSpec {
@@ -20,6 +22,8 @@ export interface MatrixSpec {
   ranks: number[];
   /** Thread counts to compare; empty means one run at the backend's default. */
   threads: number[];
+  /** Data-parallel thread counts to compare; `[1]` (or empty) means no workers and no id suffix. */
+  workers: number[];
 }
 
 export interface Matrix {
@@ -28,19 +32,32 @@ export interface Matrix {
   skipped: Array<{ id: string; reason: string }>;
 }
 
-function caseId(preset: string, mode: Mode, rank: number | null, threads: number | null): string {
-  const modePart = rank === null ? mode : `${mode}-r${rank}`;
-  return threads === null ? `${preset}/${modePart}` : `${preset}/${modePart}/t${threads}`;
+function caseId(
+  preset: string,
+  mode: Mode,
+  rank: number | null,
+  threads: number | null,
+  workers: number | null,
+): string {
+  const parts = [preset, rank === null ? mode : `${mode}-r${rank}`];
+  if (threads !== null) parts.push(`t${threads}`);
+  if (workers !== null) parts.push(`w${workers}`);
+  return parts.join('/');
 }
 
 /**
- * Cases in run order: preset by preset, `full` first, then `lora` and `relora` for each rank.
- * `full` ignores ranks. A rank of at least the model width is skipped: it is not low-rank.
+ * Cases in run order: preset by preset, `full` first, then `lora` and `relora` for each rank, then
+ * thread counts, then worker counts (ascending). `full` ignores ranks. A rank of at least the model
+ * width is skipped: it is not low-rank. Ids name the workers only when more than one is asked.
  */
 export function expandMatrix(spec: MatrixSpec, shapes: Record<string, ModelShape>): Matrix {
   const cases: BenchCase[] = [];
   const skipped: Matrix['skipped'] = [];
   const threadList: Array<number | null> = spec.threads.length > 0 ? spec.threads : [null];
+  const workerList = [...new Set(spec.workers.length > 0 ? spec.workers : [1])].sort(
+    (a, b) => a - b,
+  );
+  const namesWorkers = !(workerList.length === 1 && workerList[0] === 1);
   const modes = (['full', 'lora', 'relora'] as const).filter((m) => spec.modes.includes(m));
   const ranks = [...new Set(spec.ranks)].sort((a, b) => a - b);
   for (const preset of spec.presets) {
@@ -50,11 +67,13 @@ export function expandMatrix(spec: MatrixSpec, shapes: Record<string, ModelShape
       const modeRanks: Array<number | null> = mode === 'full' ? [null] : ranks;
       for (const rank of modeRanks) {
         for (const threads of threadList) {
-          const id = caseId(preset, mode, rank, threads);
-          if (rank !== null && rank >= shape.hiddenSize) {
-            skipped.push({ id, reason: `rank ${rank} >= hidden size ${shape.hiddenSize}` });
-          } else {
-            cases.push({ id, preset, mode, rank, threads });
+          for (const workers of workerList) {
+            const id = caseId(preset, mode, rank, threads, namesWorkers ? workers : null);
+            if (rank !== null && rank >= shape.hiddenSize) {
+              skipped.push({ id, reason: `rank ${rank} >= hidden size ${shape.hiddenSize}` });
+            } else {
+              cases.push({ id, preset, mode, rank, threads, workers });
+            }
           }
         }
       }

@@ -1,7 +1,8 @@
-// Small measuring tools for the child: a clock, a backend sync, seeded token batches.
+// Small measuring tools for the child: a clock, a backend sync, seeded token batches, parameter counts.
 import { performance } from 'node:perf_hooks';
 import { uniformGenerator } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
+import type { CaseMeasurement } from './case-schema';
 
 /** Milliseconds on a monotonic clock. */
 export const now = (): number => performance.now();
@@ -46,4 +47,17 @@ export function syntheticBatch(
     return tf.tensor2d(out, [batch, seqLen], 'int32');
   };
   return { inputIds: rows(0), targets: rows(1) };
+}
+
+/** Parameters of a model's own variables: all, trainable, frozen, and LoRA factors by name. */
+export function countModel(named: Array<[string, tf.Variable]>): CaseMeasurement['params'] {
+  let total = 0;
+  let trainable = 0;
+  let lora = 0;
+  for (const [name, v] of named) {
+    total += v.size;
+    if (v.trainable) trainable += v.size;
+    if (name.includes('.lora_')) lora += v.size;
+  }
+  return { total, trainable, frozen: total - trainable, lora };
 }

@@ -14,9 +14,15 @@ export interface BenchOptions {
   ranks: number[];
   /** Backend thread counts to compare; empty: the backend's default only. */
   threads: number[];
+  /**
+   * Data-parallel thread counts to compare (`DataParallelGradients` of `@relora/trainer/node`).
+   * w > 1: each of the w threads computes a whole micro-batch of `batchSize` rows per update step
+   * (weak scaling). 1 is the plain one-thread step. Not combined with `threads` > 1.
+   */
+  workers: number[];
   /** Backend to force (`tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`); undefined: best available. */
   backend?: string;
-  /** Sequences per update step. */
+  /** Sequences per update step (per micro-batch: a workers case's step has one per thread). */
   batchSize: number;
   /** Tokens per sequence T (also the model's maxSeqLen). */
   seqLen: number;
@@ -57,6 +63,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   modes: ['full', 'lora', 'relora'],
   ranks: [32, 128],
   threads: [],
+  workers: [1],
   batchSize: 4,
   seqLen: 256,
   vocabSize: 32100, // the T5 tokenizer the paper used

@@ -30,6 +30,28 @@ describe('resolveOptions', () => {
   });
 });
 
+describe('--workers', () => {
+  it('defaults to one thread and takes a list', () => {
+    expect(resolveOptions({}).workers).toEqual([1]);
+    expect(resolveOptions({ quick: true, workers: intList('1,2') }).workers).toEqual([1, 2]);
+  });
+
+  it('goes with one backend thread and with the wasm and cpu backends', () => {
+    expect(resolveOptions({ workers: [1, 2], threads: [1] }).threads).toEqual([1]);
+    expect(resolveOptions({ workers: [1, 2], backend: 'cpu' }).backend).toBe('cpu');
+    expect(resolveOptions({ workers: [1], threads: [1, 2] }).threads).toEqual([1, 2]);
+  });
+
+  it('refuses workers > 1 with backend threads > 1, and on tensorflow backends', () => {
+    expect(() => resolveOptions({ workers: [1, 2], threads: [1, 2] })).toThrow(
+      /--workers 2 with --threads 2: data-parallel workers run one backend thread each/,
+    );
+    expect(() => resolveOptions({ workers: [2], backend: 'tensorflow' })).toThrow(
+      /--workers 2: data-parallel workers run on the wasm or cpu backend, not tensorflow/,
+    );
+  });
+});
+
 describe('value parsers', () => {
   it('accept good values and name what a bad one should be', () => {
     expect(intList('8, 32')).toEqual([8, 32]);

@@ -68,6 +68,33 @@ export function backendName(value: string): string {
   return value;
 }
 
+/** Backends whose tfjs runs in a worker thread (`DataParallelGradients` needs one of them). */
+const WORKER_BACKENDS = ['wasm', 'cpu'];
+
+/**
+ * Data-parallel workers (w > 1) are refused with backend threads > 1: each worker runs one backend
+ * thread of its own, so the two would compete for the same cores and neither ratio would mean
+ * anything. Workers also need a backend that loads in a worker thread.
+ */
+function checkWorkers(options: BenchOptions): void {
+  const parallel = options.workers.filter((w) => w > 1);
+  if (parallel.length === 0) return;
+  const threaded = options.threads.filter((t) => t > 1);
+  if (threaded.length > 0) {
+    throw new InvalidArgumentError(
+      `--workers ${parallel.join(',')} with --threads ${threaded.join(',')}: data-parallel ` +
+        'workers run one backend thread each; compare them in separate runs ' +
+        '(--threads 1,2, then --workers 1,2)',
+    );
+  }
+  if (options.backend !== undefined && !WORKER_BACKENDS.includes(options.backend)) {
+    throw new InvalidArgumentError(
+      `--workers ${parallel.join(',')}: data-parallel workers run on the wasm or cpu backend, ` +
+        `not ${options.backend}`,
+    );
+  }
+}
+
 /** Flags as commander gives them: only those the user set are present. */
 export type Flags = Partial<BenchOptions> & { quick?: boolean };
 
@@ -84,5 +111,6 @@ export function resolveOptions(flags: Flags): BenchOptions {
       '--warmup-steps must be at least 1 (AdamW allocates m and v in the first step)',
     );
   }
+  checkWorkers(options);
   return options;
 }

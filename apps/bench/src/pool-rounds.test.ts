@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolRounds } from './pool-rounds';
 import { summarize } from './stats';
-import { tinyMeasurement } from './test-fixtures';
+import { tinyCeiling, tinyMeasurement, tinyWorkersMeasurement } from './test-fixtures';
 
 describe('poolRounds', () => {
   it('re-summarises the samples of all rounds and keeps the first round memory', () => {
@@ -17,6 +17,17 @@ describe('poolRounds', () => {
     expect(pooled.matmul.squareGflops.n).toBe(6);
     expect(pooled.memory.peakBytes).toBe(a.memory.peakBytes);
     expect(pooled.memory.maxRssBytes).toBe(2e8);
+  });
+
+  it('keeps every round ceilings in order and no forward time for workers cases', () => {
+    const a = tinyWorkersMeasurement();
+    const b = tinyWorkersMeasurement();
+    b.twoThreadCeiling = [tinyCeiling('before-steps', 1.1, 1)];
+    const pooled = poolRounds([a, b]);
+    expect(pooled.twoThreadCeiling?.map((k) => k.latency.scaling)).toEqual([1.98, 1.5, 1.1]);
+    expect(pooled.timing.forwardMs).toBeNull();
+    expect(pooled.timing.stepMs.n).toBe(8);
+    expect(poolRounds([tinyMeasurement(), tinyMeasurement()]).twoThreadCeiling).toBeNull();
   });
 
   it('returns a single round as it is and refuses none', () => {

@@ -12,9 +12,10 @@ function poolNullable(summaries: Array<Summary | null>): Summary | null {
 }
 
 /**
- * Timings and matmul rates pool every round's samples (medians over all steps of all rounds);
- * memory, parameters and the reset count come from the first round (they do not depend on the
- * round), except peak RSS, the highest seen.
+ * Timings and matmul rates pool every round's samples (medians over all steps of all rounds), and
+ * the two-thread ceilings of a workers case are kept, every round's in order; memory, parameters
+ * and the reset count come from the first round (they do not depend on the round), except peak
+ * RSS, the highest seen.
  */
 export function poolRounds(rounds: CaseMeasurement[]): CaseMeasurement {
   const first = rounds[0];
@@ -28,7 +29,7 @@ export function poolRounds(rounds: CaseMeasurement[]): CaseMeasurement {
       stepMs: pool(t.map((x) => x.stepMs)),
       gradMs: pool(t.map((x) => x.gradMs)),
       optimizerMs: pool(t.map((x) => x.optimizerMs)),
-      forwardMs: pool(t.map((x) => x.forwardMs)),
+      forwardMs: poolNullable(t.map((x) => x.forwardMs)),
       mergeMs: poolNullable(t.map((x) => x.mergeMs)),
       resetMs: poolNullable(t.map((x) => x.resetMs)),
     },
@@ -37,5 +38,6 @@ export function poolRounds(rounds: CaseMeasurement[]): CaseMeasurement {
       modelShapeGflops: pool(rounds.map((r) => r.matmul.modelShapeGflops)),
       squareGflops: pool(rounds.map((r) => r.matmul.squareGflops)),
     },
+    twoThreadCeiling: first.twoThreadCeiling && rounds.flatMap((r) => r.twoThreadCeiling ?? []),
   };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './report';
 import { formatNotes, formatTable } from './table';
-import { tinyResults } from './test-fixtures';
+import { tinyResults, tinyWorkersMeasurement } from './test-fixtures';
 
 describe('formatTable', () => {
   it('has one row per case, with analytical and measured memory and timing', () => {
@@ -27,6 +27,32 @@ describe('formatTable', () => {
     results.summary.checksFailed = 1;
     expect(formatTable(results)).toMatch(/MISMATCH$/);
     expect(formatNotes(results)).toMatch(/MISMATCH tiny\/relora-r2 no-leak: leaked/);
+  });
+});
+
+describe('formatNotes with workers', () => {
+  it('shows a workers case without forward and backward, its ceilings and its scaling', () => {
+    const results = tinyResults();
+    const one = results.cases[0]!;
+    const measured = tinyWorkersMeasurement();
+    results.cases.push({ ...one, id: 'tiny/relora-r2/w2', workers: 2, measured });
+    results.comparisons = [
+      {
+        name: 'data-parallel-weak-scaling-2-vs-1-workers-throughput',
+        caseId: 'tiny/relora-r2/w2',
+        baselineId: one.id,
+        ratio: 1.72,
+      },
+    ];
+    expect(formatTable(results).split('\n')[3]).toMatch(
+      /^tiny\/relora-r2\/w2 .* 11\.5 \(10\.8-16\.5\)\s+-\s+/,
+    );
+    const notes = formatNotes(results);
+    expect(notes).toMatch(/wN cases: data-parallel weak scaling/);
+    expect(notes).toMatch(/data-parallel-weak-scaling-2-vs-1-workers-throughput: .* = 1\.72/);
+    expect(notes).toMatch(
+      /two-thread ceiling tiny\/relora-r2\/w2: latency loop 1\.50-1\.98x, FP loop 1\.20-1\.90x \(2 measurements/,
+    );
   });
 });
 

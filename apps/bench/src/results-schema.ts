@@ -18,7 +18,7 @@ export const checkSchema = z.object({
   message: z.string(),
 });
 
-/** A ratio of two cases' medians (see `compareCases`). */
+/** A ratio of two cases' medians (see `compareCases`; names in the README). */
 export const comparisonSchema = z.object({
   name: z.string(),
   caseId: z.string(),
@@ -43,11 +43,12 @@ export const caseResultSchema = benchCaseSchema.extend({
   measured: caseMeasurementSchema.nullable(),
   derived: z
     .object({
+      /** workers x batch x seq: a workers case's step covers one micro-batch per thread. */
       tokensPerStep: z.number().int().positive(),
       tokensPerSec: summarySchema,
-      /** Median forward-and-backward minus median forward alone, ms. */
-      backwardMs: z.number(),
-      /** Model FLOPs per second at the median step time. */
+      /** Median forward-and-backward minus median forward alone, ms; null with workers. */
+      backwardMs: z.number().nullable(),
+      /** Model FLOPs per second at the median step time (every thread's work, with workers). */
       achievedFlops: z.number().nonnegative(),
       /** The best plain 2D matmul rate of the same run, FLOP/s. */
       matmulFlops: z.number().positive(),

@@ -4,25 +4,14 @@ import { createLlama } from '@relora/llama';
 import { applyLoRA, type LoRAHandle } from '@relora/lora';
 import { AdamW, resetOptimizerState } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CaseMeasurement, CaseSpec } from './case-schema';
+import type { CaseMeasurement, CaseSpec, StepFigures } from './case-schema';
 import { measureMatmulGflops } from './matmul-rate';
-import { syncOn, syntheticBatch, timeMs } from './measure-kit';
+import { countModel, syncOn, syntheticBatch, timeMs } from './measure-kit';
+import { measureDataParallel } from './run-workers-case';
 import { summarize } from './stats';
 import { createTrainStep } from './train-step';
 
 const SQUARE_MATMUL = 512;
-
-function countModel(named: Array<[string, tf.Variable]>): CaseMeasurement['params'] {
-  let total = 0;
-  let trainable = 0;
-  let lora = 0;
-  for (const [name, v] of named) {
-    total += v.size;
-    if (v.trainable) trainable += v.size;
-    if (name.includes('.lora_')) lora += v.size;
-  }
-  return { total, trainable, frozen: total - trainable, lora };
-}
 
 async function timeRestarts(handle: LoRAHandle, optimizer: AdamW, spec: CaseSpec) {
   const loraVariables = handle.loraParameters().map(([, v]) => v);
@@ -53,28 +42,9 @@ async function timeRestarts(handle: LoRAHandle, optimizer: AdamW, spec: CaseSpec
   return { mergeMs: summarize(mergeMs), resetMs: summarize(resetMs), reset };
 }
 
-/** Runs one case; `log` receives progress lines (the child sends them to stderr). */
-export async function runCase(
-  spec: CaseSpec,
-  log: (line: string) => void = () => {},
-): Promise<CaseMeasurement> {
-  const { case: c, batchSize, seqLen } = spec;
-  const info = await initBackend({
-    ...(spec.backend ? { prefer: spec.backend as BackendName } : {}),
-    ...(c.threads !== null ? { wasmThreads: c.threads } : {}),
-  });
-  log(`${c.id}: backend ${info.name}${info.threads ? `, ${info.threads} thread(s)` : ''}`);
-
-  const { config } = spec;
-  const matmulShape: [number, number, number] = [
-    batchSize * seqLen,
-    config.hiddenSize,
-    config.intermediateSize,
-  ];
-  const modelShapeGflops = await measureMatmulGflops(...matmulShape);
-  const squareGflops = await measureMatmulGflops(SQUARE_MATMUL, SQUARE_MATMUL, SQUARE_MATMUL);
-  log(`${c.id}: plain matmul ${modelShapeGflops.median.toFixed(1)} GFLOP/s`);
-
+/** The one-thread step: forward, backward, clipping, AdamW in this thread, then timed restarts. */
+async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Promise<StepFigures> {
+  const { case: c, batchSize, seqLen, config } = spec;
   const batch = syntheticBatch(batchSize, seqLen, config.vocabSize, spec.seed);
   const baselineBytes = tf.memory().numBytes;
   const model = createLlama(config, { seed: spec.seed });
@@ -122,12 +92,6 @@ export async function runCase(
   optimizer.dispose();
   tf.dispose([batch.inputIds, batch.targets]);
   return {
-    backend: {
-      name: info.name,
-      tfBackend: info.tfBackend,
-      versions: info.versions,
-      threads: info.threads ?? (info.tfBackend === 'cpu' ? 1 : null),
-    },
     params,
     memory: {
       baselineBytes,
@@ -149,8 +113,48 @@ export async function runCase(
       mergeMs: restarts?.mergeMs ?? null,
       resetMs: restarts?.resetMs ?? null,
     },
-    matmul: { modelShape: matmulShape, modelShapeGflops, square: SQUARE_MATMUL, squareGflops },
     reset: restarts?.reset ?? null,
     loss: { first: losses[0] ?? Number.NaN, last: losses[losses.length - 1] ?? Number.NaN },
+    twoThreadCeiling: null,
+  };
+}
+
+/**
+ * Runs one case: backend, plain matmul rates, then the one-thread step or, with
+ * `case.workers` > 1, the data-parallel one; `log` receives progress lines (the child sends them
+ * to stderr).
+ */
+export async function runCase(
+  spec: CaseSpec,
+  log: (line: string) => void = () => {},
+): Promise<CaseMeasurement> {
+  const { case: c, batchSize, seqLen } = spec;
+  const info = await initBackend({
+    ...(spec.backend ? { prefer: spec.backend as BackendName } : {}),
+    ...(c.threads !== null ? { wasmThreads: c.threads } : {}),
+  });
+  log(`${c.id}: backend ${info.name}${info.threads ? `, ${info.threads} thread(s)` : ''}`);
+
+  const { config } = spec;
+  const matmulShape: [number, number, number] = [
+    batchSize * seqLen,
+    config.hiddenSize,
+    config.intermediateSize,
+  ];
+  const modelShapeGflops = await measureMatmulGflops(...matmulShape);
+  const squareGflops = await measureMatmulGflops(SQUARE_MATMUL, SQUARE_MATMUL, SQUARE_MATMUL);
+  log(`${c.id}: plain matmul ${modelShapeGflops.median.toFixed(1)} GFLOP/s`);
+
+  const figures =
+    c.workers > 1 ? await measureDataParallel(spec, log) : await measureOneThread(spec, log);
+  return {
+    backend: {
+      name: info.name,
+      tfBackend: info.tfBackend,
+      versions: info.versions,
+      threads: info.threads ?? (info.tfBackend === 'cpu' ? 1 : null),
+    },
+    matmul: { modelShape: matmulShape, modelShapeGflops, square: SQUARE_MATMUL, squareGflops },
+    ...figures,
   };
 }

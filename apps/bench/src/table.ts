@@ -1,4 +1,5 @@
 // The results as a plain-text table for stdout.
+import type { TwoThreadCeiling } from './case-schema';
 import { mib, millions, percent, sig } from './format';
 import type { BenchResults, CaseResult } from './results-schema';
 
@@ -40,8 +41,8 @@ function row(r: CaseResult, failedChecks: Set<string>): string[] {
     mib(m.memory.peakBytes),
     mib(m.memory.maxRssBytes),
     `${sig(step.median)} (${sig(step.q1)}-${sig(step.q3)})`,
-    sig(m.timing.forwardMs.median),
-    sig(d.backwardMs),
+    m.timing.forwardMs ? sig(m.timing.forwardMs.median) : '-',
+    d.backwardMs === null ? '-' : sig(d.backwardMs),
     sig(d.tokensPerSec.median),
     sig(d.achievedFlops / 1e9),
     percent(d.fractionOfMatmul),
@@ -67,6 +68,19 @@ export function formatTable(results: BenchResults): string {
   ].join('\n');
 }
 
+/** A workers case's two-thread ceilings as ranges over its measurements (every round's). */
+export function formatCeiling(ceilings: TwoThreadCeiling[]): string {
+  const range = (xs: number[]) => {
+    const [lo, hi] = [Math.min(...xs), Math.max(...xs)].map((x) => x.toFixed(2));
+    return lo === hi ? `${lo}x` : `${lo}-${hi}x`;
+  };
+  return (
+    `latency loop ${range(ceilings.map((k) => k.latency.scaling))}, ` +
+    `FP loop ${range(ceilings.map((k) => k.fpThroughput.scaling))} ` +
+    `(${ceilings.length} measurements; 2 = two free cores)`
+  );
+}
+
 /** Environment, ceiling, check failures and skipped cases, as lines under the table. */
 export function formatNotes(results: BenchResults): string {
   const env = results.environment;
@@ -81,10 +95,21 @@ export function formatNotes(results: BenchResults): string {
   for (const k of results.comparisons) {
     lines.push(`  ${k.name}: ${k.caseId} / ${k.baselineId} = ${k.ratio.toFixed(2)}`);
   }
+  if (results.cases.some((r) => r.workers > 1)) {
+    lines.push(
+      '  wN cases: data-parallel weak scaling, each of N threads a whole micro-batch per step ' +
+        "(tokens/step = N x batch x seq); memory and checks are the main thread's; fwd, bwd and " +
+        'restarts not timed',
+    );
+  }
   for (const r of results.cases) {
     const ran = r.measured?.backend.threads;
     if (r.threads !== null && ran != null && ran !== r.threads) {
       lines.push(`  note ${r.id}: asked for ${r.threads} threads, the backend ran ${ran}`);
+    }
+    const ceilings = r.measured?.twoThreadCeiling;
+    if (ceilings && ceilings.length > 0) {
+      lines.push(`  two-thread ceiling ${r.id}: ${formatCeiling(ceilings)}`);
     }
   }
   for (const c of results.checks.filter((k) => !k.ok))

@@ -1,6 +1,6 @@
 // A hand-made measurement and result of the tiny model, for tests of the suite's own logic.
 import { countBytes, countParameters } from './analytical';
-import type { CaseMeasurement } from './case-schema';
+import type { CaseMeasurement, TwoThreadCeiling } from './case-schema';
 import { deriveFigures } from './derive';
 import { FLOPS_FORMULA, flopsPerToken } from './flops';
 import type { ModelShape } from './model-shape';
@@ -50,6 +50,31 @@ export function tinyMeasurement(): CaseMeasurement {
     },
     reset: { zeroed: 490, total: 496 },
     loss: { first: 2.3, last: 2.2 },
+    twoThreadCeiling: null,
+  };
+}
+
+/** A two-thread ceiling record: loops of 100 ms alone, scaling `latency` and `fp` times. */
+export function tinyCeiling(at: TwoThreadCeiling['at'], latency: number, fp: number) {
+  const loop = (scaling: number) => ({
+    aloneMs: 100,
+    pairMs: [200 / scaling, 190 / scaling] as [number, number],
+    scaling,
+  });
+  return { at, latency: loop(latency), fpThroughput: loop(fp) };
+}
+
+/** {@link tinyMeasurement} as a workers case measures it: no forward pass, no restarts, ceilings. */
+export function tinyWorkersMeasurement(): CaseMeasurement {
+  const m = tinyMeasurement();
+  return {
+    ...m,
+    timing: { ...m.timing, forwardMs: null, mergeMs: null, resetMs: null },
+    reset: null,
+    twoThreadCeiling: [
+      tinyCeiling('before-steps', 1.98, 1.9),
+      tinyCeiling('after-steps', 1.5, 1.2),
+    ],
   };
 }
 
@@ -62,6 +87,7 @@ export function tinyCase(derived: CaseResult['derived']): CaseResult {
     mode: 'relora',
     rank: 2,
     threads: null,
+    workers: 1,
     status: 'ok',
     rounds: 1,
     error: null,
@@ -82,6 +108,7 @@ export function tinyCase(derived: CaseResult['derived']): CaseResult {
 export function tinyResults(): BenchResults {
   const derived = deriveFigures(tinyMeasurement(), {
     batchSize: 2,
+    workers: 1,
     seqLen: 3,
     flopsPerToken: 3104,
     reloraEvery: 10,
