@@ -1,6 +1,6 @@
 // BatchMatMul for wasm that always reaches XNNPACK's fast 2D path (the stock kernel only does so untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
-import { MATMUL_SIMD_COLUMNS, matMulSimdOf, panelColumns } from './matmul-simd';
+import { matMulSimdOf, panelColumns } from './matmul-simd';
 import { heapFloats, heapOffset, internals, type WasmInternals } from './wasm-heap';
 
 // The wasm module's exports, called directly: the batched loop makes ~800 small calls per
@@ -142,8 +142,9 @@ function batchIndex(outer: number[], own: number[]): number[] {
 // only batched slices up to 2^23 multiply-adds (attention up to T = 512 at head dim 32), which
 // XNNPACK neither splits well nor runs without creating an operator per slice (section 18).
 const SMALL_SLICE = 1 << 23;
+// Columns past the last multiple of 4 run as a JS loop: only where they are a small share.
 function simdTakes(k: number, n: number): boolean {
-  return n % MATMUL_SIMD_COLUMNS === 0 && panelColumns(k, n) > 0;
+  return panelColumns(k, n) > 0 && (n % 4 === 0 || n >= 64);
 }
 function threaded(backend: WasmInternals): boolean {
   const heap = (backend.wasm as unknown as RawModule).HEAPU8.buffer;

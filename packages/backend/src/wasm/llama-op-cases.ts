@@ -146,6 +146,12 @@ export const LLAMA_OP_CASES: OpCase[] = [
     fn: (a, b) => tf.matMul(a, b!, true, false),
   },
   {
+    // 64 columns as SIMD blocks of 8, then 3 in the JS loop (the LM head's vocabulary 259 is so).
+    name: 'matMul, SIMD with a JS tail (n 67)',
+    inputs: [f([9, 6]), f([6, 67])],
+    fn: (a, b) => tf.matMul(a, b!),
+  },
+  {
     name: 'batched × 2D transposeB, SIMD (n 24)',
     inputs: [f([2, 5, 8]), f([24, 8])],
     fn: (a, b) => tf.matMul(a, b!, false, true),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../init-backend';
-import { MATMUL_SIMD_COLUMNS, type MatMulSimd, matMulSimdOf, panelColumns } from './matmul-simd';
+import { type MatMulSimd, matMulSimdOf, panelColumns } from './matmul-simd';
 import { heapFloats, heapOffset, internals } from './wasm-heap';
 
 // a b with each product and each sum rounded to float32, p in order: what the SIMD loop computes.
@@ -36,8 +36,12 @@ describe('matmul SIMD loop (wasm)', () => {
     [64, 32, 64],
     // k = 4096: panels of 16 columns (16 x 4096 floats = 256 KiB), the last one 8 wide
     [6, 4096, 40],
+    // a last block of 4 columns, and columns past the last multiple of 4 (the JS loop)
+    [5, 9, 4],
+    [9, 7, 12],
+    [6, 33, 67],
+    [3, 2, 1],
   ])('[%i, %i] x [%i cols] gives the float32 sums in p order, bit for bit', (m, k, n) => {
-    expect(n % MATMUL_SIMD_COLUMNS).toBe(0);
     const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
     const b = tf.randomNormal([k, n], 0, 1, 'float32', 2);
     const backend = internals(tf.backend());
@@ -57,6 +61,7 @@ describe('matmul SIMD loop (wasm)', () => {
 
   it('splits b into column panels of at most 256 KiB, and declines k past 8192', () => {
     expect(panelColumns(128, 352)).toBe(352);
+    expect(panelColumns(128, 258)).toBe(264);
     expect(panelColumns(4096, 40)).toBe(16);
     expect(panelColumns(8192, 64)).toBe(8);
     expect(panelColumns(8193, 64)).toBe(0);

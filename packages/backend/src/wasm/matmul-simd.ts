@@ -14,26 +14,26 @@ type PanelSimd = (
   cols: number,
 ) => void;
 
-/** Columns per block: two 4-lane vectors. n must be a multiple of it. */
-export const MATMUL_SIMD_COLUMNS = 8;
-const VECTORS = MATMUL_SIMD_COLUMNS / 4;
+/** Columns per block: two 4-lane vectors (a last block of 4 takes one). */
+const BLOCK_COLUMNS = 8;
 
 /**
- * The loop for `rows` rows of a at a time (m a multiple of `rows`) and 8 columns of b: for each p
- * < k, a[i + r, p] is splat once and b[p, j..j + 8] loaded once, then rows x 2 accumulators take
+ * The loop for `rows` rows of a at a time (m a multiple of `rows`) and 4 x `vectors` columns of b
+ * (cols a multiple of it): for each p < k, a[i + r, p] is splat once and each 4 lanes of
+ * b[p, j..] loaded once, then rows x vectors accumulators take
  * a·b with f32x4.mul and f32x4.add in p order, as XNNPACK's wasm kernels accumulate (the two gave
  * the same bits on attention's shapes, PERF.md section 18).
  */
-function panelFunction(rows: number): SimdFunction {
+function panelFunction(rows: number, vectors: number): SimdFunction {
   const [A, B, O, M, K, N, COLS] = [0, 1, 2, 3, 4, 5, 6];
   // i32 locals: row, column byte, p, a row block, b column, out row block, a and b row bytes,
   // a[i, p], the panel's bytes
   const [I, J, P, PA, PB, PO, RA, RB, PAP, CB] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-  // v128 locals: rows x VECTORS accumulators, then rows splats of a, then one vector of b
+  // v128 locals: rows x vectors accumulators, then rows splats of a, then one vector of b
   const ACC = 17;
-  const SPLAT = ACC + rows * VECTORS;
+  const SPLAT = ACC + rows * vectors;
   const BV = SPLAT + rows;
-  const acc = (r: number, v: number) => ACC + r * VECTORS + v;
+  const acc = (r: number, v: number) => ACC + r * vectors + v;
   const get = op.localGet;
   const set = op.localSet;
   const add = (local: number, amount: number[]) => [
@@ -58,7 +58,7 @@ function panelFunction(rows: number): SimdFunction {
   for (let r = 0; r < rows; r++) {
     step.push(...rowOf(PAP, r, RA), ...op.f32Load, ...op.f32x4Splat, ...set(SPLAT + r));
   }
-  for (let v = 0; v < VECTORS; v++) {
+  for (let v = 0; v < vectors; v++) {
     step.push(...get(PB), ...op.v128LoadAt(16 * v), ...set(BV));
     for (let r = 0; r < rows; r++) {
       step.push(...get(acc(r, v)), ...get(SPLAT + r), ...get(BV), ...op.f32x4Mul, ...op.f32x4Add);
@@ -67,7 +67,7 @@ function panelFunction(rows: number): SimdFunction {
   }
   const store: number[] = [];
   for (let r = 0; r < rows; r++) {
-    for (let v = 0; v < VECTORS; v++) {
+    for (let v = 0; v < vectors; v++) {
       store.push(...rowOf(PB, r, RB), ...get(acc(r, v)), ...op.v128StoreAt(16 * v));
     }
   }
@@ -88,7 +88,7 @@ function panelFunction(rows: number): SimdFunction {
     ...loopWhile(I, M, [
       ...[...op.i32Const(0), ...set(J)],
       ...loopWhile(J, CB, [
-        ...Array.from({ length: rows * VECTORS }, (_, q) => [...zeros, ...set(ACC + q)]).flat(),
+        ...Array.from({ length: rows * vectors }, (_, q) => [...zeros, ...set(ACC + q)]).flat(),
         ...[...get(B), ...get(J), ...op.i32Add, ...set(PB)],
         ...[...get(PA), ...set(PAP), ...op.i32Const(0), ...set(P)],
         ...loopWhile(P, K, [
@@ -100,7 +100,7 @@ function panelFunction(rows: number): SimdFunction {
         // PB now addresses out[i, j]
         ...[...get(PO), ...get(J), ...op.i32Add, ...set(PB)],
         ...store,
-        ...add(J, op.i32Const(16 * VECTORS)),
+        ...add(J, op.i32Const(16 * vectors)),
       ]),
       ...[...get(RA), ...op.i32Const(rows), ...op.i32Mul, ...get(PA), ...op.i32Add, ...set(PA)],
       ...[...get(RB), ...op.i32Const(rows), ...op.i32Mul, ...get(PO), ...op.i32Add, ...set(PO)],
@@ -108,29 +108,35 @@ function panelFunction(rows: number): SimdFunction {
     ]),
   ];
   return {
-    name: `matMulPanel${rows}x${MATMUL_SIMD_COLUMNS}`,
+    name: `matMulPanel${rows}x${4 * vectors}`,
     params: Array(7).fill(T.i32),
-    locals: [...Array(10).fill(T.i32), ...Array(rows * VECTORS + rows + 1).fill(T.v128)],
+    locals: [...Array(10).fill(T.i32), ...Array(rows * vectors + rows + 1).fill(T.v128)],
     body,
   };
 }
 
-// Four rows at a time measured fastest (PERF.md, section 18); single rows for the rest.
+// Four rows by 8 columns at a time measured fastest (PERF.md, section 18); single rows and a last
+// block of 4 columns take the narrower variants.
 const BLOCK_ROWS = 4;
-const blockFunction = panelFunction(BLOCK_ROWS);
-const rowFunction = panelFunction(1);
+const FUNCTIONS = [
+  panelFunction(BLOCK_ROWS, 2),
+  panelFunction(1, 2),
+  panelFunction(BLOCK_ROWS, 1),
+  panelFunction(1, 1),
+];
 
 // A panel of b (k x cols floats) is read once per 4 rows of a: kept within 256 KiB it stays in
 // the 1 MiB L2 while all rows pass over it.
 const PANEL_BYTES = 256 * 1024;
 
-/** The widest panel (a multiple of 8 columns, at most n) whose k x cols floats fit PANEL_BYTES; 0 if none. */
+/** The widest panel (a multiple of 8 columns, at most n rounded up to 8) within PANEL_BYTES; 0 if none. */
 export function panelColumns(k: number, n: number): number {
   const fit = Math.floor(PANEL_BYTES / (4 * Math.max(k, 1)));
-  return Math.min(n, fit - (fit % MATMUL_SIMD_COLUMNS));
+  const wanted = Math.ceil(n / BLOCK_COLUMNS) * BLOCK_COLUMNS;
+  return Math.min(wanted, fit - (fit % BLOCK_COLUMNS));
 }
 
-/** out = a b for row-major float32 matrices at heap byte offsets; n a multiple of 8, panelColumns(k, n) > 0. */
+/** out = a b for row-major float32 matrices at heap byte offsets; panelColumns(k, n) > 0. */
 export type MatMulSimd = (
   a: number,
   b: number,
@@ -142,21 +148,51 @@ export type MatMulSimd = (
 
 /**
  * The SIMD product bound to the wasm backend's memory (`backend.wasm`, the emscripten module), or
- * null where WebAssembly SIMD or the memory is unavailable (the caller then uses XNNPACK).
+ * null where WebAssembly SIMD or the memory is unavailable (the caller then uses XNNPACK). The
+ * last n % 4 columns, if any, take a JS loop over `heap` with the same float32 roundings.
  */
 export function matMulSimdOf(emscriptenModule: unknown): MatMulSimd | null {
-  const block = bindToHeap<PanelSimd>(emscriptenModule, blockFunction);
-  const row = bindToHeap<PanelSimd>(emscriptenModule, rowFunction);
-  if (!block || !row) return null;
+  const bound = FUNCTIONS.map((fn) => bindToHeap<PanelSimd>(emscriptenModule, fn));
+  if (bound.some((fn) => fn === null)) return null;
+  const [block8, row8, block4, row4] = bound as [PanelSimd, PanelSimd, PanelSimd, PanelSimd];
+  const heap = emscriptenModule as { HEAPF32: Float32Array };
   return (a, b, out, m, k, n) => {
     const blocked = m - (m % BLOCK_ROWS);
-    const width = panelColumns(k, n);
-    for (let j = 0; j < n; j += width) {
-      const cols = Math.min(width, n - j);
-      if (blocked > 0) block(a, b + 4 * j, out + 4 * j, blocked, k, n, cols);
+    // One panel: the rows of a, a block of b's columns, 8 or 4 at a time.
+    const panel = (j: number, cols: number, rows4: PanelSimd, rows1: PanelSimd) => {
+      if (blocked > 0) rows4(a, b + 4 * j, out + 4 * j, blocked, k, n, cols);
       if (blocked < m) {
-        row(a + 4 * blocked * k, b + 4 * j, out + 4 * (blocked * n + j), m - blocked, k, n, cols);
+        rows1(a + 4 * blocked * k, b + 4 * j, out + 4 * (blocked * n + j), m - blocked, k, n, cols);
       }
-    }
+    };
+    const vectorCols = n - (n % 4);
+    const wide = vectorCols - (vectorCols % BLOCK_COLUMNS);
+    const width = panelColumns(k, n);
+    for (let j = 0; j < wide; j += width) panel(j, Math.min(width, wide - j), block8, row8);
+    if (vectorCols > wide) panel(wide, 4, block4, row4);
+    if (vectorCols < n) tailColumns(heap.HEAPF32, a / 4, b / 4, out / 4, m, k, n, vectorCols);
   };
+}
+
+// out[:, from..n) = a b[:, from..n) on float32 views, each product and sum rounded to float32 in
+// p order, as the SIMD lanes do.
+function tailColumns(
+  heap: Float32Array,
+  a: number,
+  b: number,
+  out: number,
+  m: number,
+  k: number,
+  n: number,
+  from: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = from; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) {
+        sum = Math.fround(sum + Math.fround(heap[a + i * k + p]! * heap[b + p * n + j]!));
+      }
+      heap[out + i * n + j] = sum;
+    }
+  }
 }
