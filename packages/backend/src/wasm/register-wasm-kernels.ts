@@ -22,7 +22,8 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
  */
 export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.UnsortedSegmentSum]: 'missing: the gradient of gather (embeddings)',
-  [tf.BatchMatMul]: 'transposed and batched matmuls routed to the fast XNNPACK 2D path',
+  [tf.BatchMatMul]:
+    'every matmul as a WebAssembly SIMD loop on one thread, else XNNPACK 2D (transposes and batches included)',
   [tf.Identity]:
     'shares memory instead of copying (the engine clones every tensor saved for backprop)',
   [tf.Cast]:
