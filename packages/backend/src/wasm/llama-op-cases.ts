@@ -68,6 +68,12 @@ export const LLAMA_OP_CASES: OpCase[] = [
     fn: (x, ids) => tf.gather(x, ids!, 1),
   },
   {
+    // 20-float rows (subarray copies) and 2D indices on the last axis (element loop).
+    name: 'gather rows of 20, and the last axis',
+    inputs: [f([6, 20]), i([2, 3], 6)],
+    fn: (x, ids) => tf.gather(tf.gather(x, ids!), tf.tensor1d([19, 0, 7], 'int32'), -1),
+  },
+  {
     name: 'unsortedSegmentSum',
     inputs: [f([12, 5]), i([12], 6)],
     fn: (x, ids) => tf.unsortedSegmentSum(x, ids as tf.Tensor1D, 6),

@@ -8,6 +8,7 @@ import { adamwUpdateConfig } from './adamw-update-kernel';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
 import { dropoutMaskConfig } from './dropout-mask-kernel';
+import { makeGatherConfig } from './gather-kernel';
 import { identityConfig, makeCastConfig } from './identity-kernel';
 import { rmsNormConfig, rmsNormGradConfig } from './rms-norm-kernel';
 import { rotaryConfig } from './rotary-kernel';
@@ -31,6 +32,7 @@ export const WASM_KERNELS: Readonly<Record<string, string>> = {
   [tf.Slice]: 'strided copy from the heap (stock copies the whole input first)',
   [tf.SplitV]: 'same as Slice (rotary embeddings split the last axis)',
   [tf.Concat]: 'tight per-row copies (rotary embeddings concat the last axis)',
+  [tf.GatherV2]: "whole rows copied on the heap (stock: ~3 ms for a demo step's embedding lookup)",
   [ADAMW_UPDATE_KERNEL]:
     "fused: AdamW's update of one variable in one pass (@relora/optim's ops path: ~14 kernels)",
   [DROPOUT_MASK_KERNEL]:
@@ -63,6 +65,7 @@ export function registerWasmKernels(): string[] {
     makeSliceConfig(),
     makeSplitVConfig(),
     makeConcatConfig(),
+    makeGatherConfig(),
     adamwUpdateConfig,
     dropoutMaskConfig,
     rotaryConfig,
