@@ -56,7 +56,7 @@ function panelFunction(rows: number, vectors: number): SimdFunction {
   const zeros = op.v128ConstI32x4([0, 0, 0, 0]);
   const step: number[] = [];
   for (let r = 0; r < rows; r++) {
-    step.push(...rowOf(PAP, r, RA), ...op.f32Load, ...op.f32x4Splat, ...set(SPLAT + r));
+    step.push(...rowOf(PAP, r, RA), ...op.v128Load32Splat, ...set(SPLAT + r));
   }
   for (let v = 0; v < vectors; v++) {
     step.push(...get(PB), ...op.v128LoadAt(16 * v), ...set(BV));

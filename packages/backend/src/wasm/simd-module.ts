@@ -55,6 +55,8 @@ export const op = {
   f32Mul: [0x94],
   f32Div: [0x95],
   v128Load: [...simd(0x00), ...memarg],
+  /** v128.load32_splat: one float32 from memory into all four lanes. */
+  v128Load32Splat: [...simd(0x09), ...memarg],
   /** v128.load at a constant byte offset from the address on the stack. */
   v128LoadAt: (offset: number) => [...simd(0x00), 2, ...uleb(offset)],
   /** v128.const: four i32 lanes (int32 or uint32 values), lane 0 first (little-endian). */
