@@ -1,5 +1,6 @@
-// Small measuring tools for the child: a clock, a backend sync, seeded token batches, parameter counts.
+// Small measuring tools for the child: a clock, a backend sync, seeded token batches, parameter and memory counts.
 import { performance } from 'node:perf_hooks';
+import type { memoryReport } from '@relora/backend';
 import { uniformGenerator } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement } from './case-schema';
@@ -60,4 +61,30 @@ export function countModel(named: Array<[string, tf.Variable]>): CaseMeasurement
     if (name.includes('.lora_')) lora += v.size;
   }
   return { total, trainable, frozen: total - trainable, lora };
+}
+
+/**
+ * A case's memory figures, read right after its timed steps: `report` is `memoryReport()` then,
+ * `baselineBytes` the tensor bytes before the model, `residentBytes` those held after warm-up.
+ */
+export function memoryFigures(
+  baselineBytes: number,
+  residentBytes: number,
+  numTensorsAfterWarmup: number,
+  report: ReturnType<typeof memoryReport>,
+): CaseMeasurement['memory'] {
+  const peakBytes = report.peakTensorBytes - baselineBytes;
+  const gpu = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
+  return {
+    baselineBytes,
+    residentBytes,
+    peakBytes,
+    activationBytes: Math.max(0, peakBytes - residentBytes),
+    rssBytes: process.memoryUsage().rss,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    gpuBytes: typeof gpu === 'number' ? gpu : null,
+    numTensorsAfterWarmup,
+    numTensorsAfterSteps: tf.memory().numTensors,
+    backendReport: report,
+  };
 }

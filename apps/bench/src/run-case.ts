@@ -6,7 +6,7 @@ import { AdamW, resetOptimizerState } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement, CaseSpec, StepFigures } from './case-schema';
 import { measureMatmulGflops } from './matmul-rate';
-import { countModel, syncOn, syntheticBatch, timeMs } from './measure-kit';
+import { countModel, memoryFigures, syncOn, syntheticBatch, timeMs } from './measure-kit';
 import { measureDataParallel } from './run-workers-case';
 import { summarize } from './stats';
 import { createTrainStep } from './train-step';
@@ -78,33 +78,19 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
     losses.push(t.loss);
     forwardMs.push(await forward());
   }
-  const report = memoryReport();
-  const numTensorsAfterSteps = tf.memory().numTensors;
-  const peakBytes = report.peakTensorBytes - baselineBytes;
+  const memory = memoryFigures(baselineBytes, residentBytes, numTensorsAfterWarmup, memoryReport());
   const stepMs = gradMs.map((g, i) => g + optimizerMs[i]!);
 
   const restarts =
     c.mode === 'relora' && handle ? await timeRestarts(handle, optimizer, spec) : null;
   const params = countModel(model.namedParameters());
-  const gpu = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
 
   model.dispose();
   optimizer.dispose();
   tf.dispose([batch.inputIds, batch.targets]);
   return {
     params,
-    memory: {
-      baselineBytes,
-      residentBytes,
-      peakBytes,
-      activationBytes: Math.max(0, peakBytes - residentBytes),
-      rssBytes: process.memoryUsage().rss,
-      maxRssBytes: process.resourceUsage().maxRSS * 1024,
-      gpuBytes: typeof gpu === 'number' ? gpu : null,
-      numTensorsAfterWarmup,
-      numTensorsAfterSteps,
-      backendReport: report,
-    },
+    memory,
     timing: {
       stepMs: summarize(stepMs),
       gradMs: summarize(gradMs),

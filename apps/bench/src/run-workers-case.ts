@@ -10,7 +10,7 @@ import {
 import { DataParallelGradients } from '@relora/trainer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseSpec, StepFigures, TwoThreadCeiling } from './case-schema';
-import { countModel, now, syncOn, syntheticBatch } from './measure-kit';
+import { countModel, memoryFigures, now, syncOn, syntheticBatch } from './measure-kit';
 import { summarize } from './stats';
 import { measureTwoThreadCeiling } from './two-thread-ceiling';
 
@@ -122,30 +122,21 @@ export async function measureDataParallel(
       gradMs.push(t.gradMs);
       optimizerMs.push(t.optimizerMs);
     }
-    const report = memoryReport();
-    const numTensorsAfterSteps = tf.memory().numTensors;
+    const memory = memoryFigures(
+      baselineBytes,
+      residentBytes,
+      numTensorsAfterWarmup,
+      memoryReport(),
+    );
     ceilings.push({ at: 'after-steps', ...(await measureTwoThreadCeiling()) });
     if (trainer.nLoraRestarts > 0 || (c.mode !== 'full' && trainer.phase !== 'lora'))
       throw new Error(`${c.id}: the measured steps left the LoRA phase or restarted`);
-    const peakBytes = report.peakTensorBytes - baselineBytes;
     const params = countModel(model.namedParameters());
-    const gpu = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
     model.dispose();
     trainer.optimizer.dispose();
     return {
       params,
-      memory: {
-        baselineBytes,
-        residentBytes,
-        peakBytes,
-        activationBytes: Math.max(0, peakBytes - residentBytes),
-        rssBytes: process.memoryUsage().rss,
-        maxRssBytes: process.resourceUsage().maxRSS * 1024,
-        gpuBytes: typeof gpu === 'number' ? gpu : null,
-        numTensorsAfterWarmup,
-        numTensorsAfterSteps,
-        backendReport: report,
-      },
+      memory,
       timing: {
         stepMs: summarize(gradMs.map((g, i) => g + optimizerMs[i]!)),
         gradMs: summarize(gradMs),

@@ -3,16 +3,18 @@
 // every product of a training step (PERF.md, sections 18-19): no operator to create, no packing.
 import { bindToHeap, op, type SimdFunction, T } from './simd-module';
 
-/** out[:, 0..cols) = a b[:, 0..cols) at byte offsets a, b, out; m rows, k; n = row length of b and out. */
-type PanelSimd = (
+/** out = a b for row-major float32 matrices at heap byte offsets; panelColumns(k, n) > 0. */
+export type MatMulSimd = (
   a: number,
   b: number,
   out: number,
   m: number,
   k: number,
   n: number,
-  cols: number,
 ) => void;
+
+/** out[:, 0..cols) = a b[:, 0..cols) as {@link MatMulSimd}; n stays the row length of b and out. */
+type PanelSimd = (...args: [...Parameters<MatMulSimd>, cols: number]) => void;
 
 /** Columns per block: two 4-lane vectors (a last block of 4 takes one). */
 const BLOCK_COLUMNS = 8;
@@ -135,16 +137,6 @@ export function panelColumns(k: number, n: number): number {
   const wanted = Math.ceil(n / BLOCK_COLUMNS) * BLOCK_COLUMNS;
   return Math.min(wanted, fit - (fit % BLOCK_COLUMNS));
 }
-
-/** out = a b for row-major float32 matrices at heap byte offsets; panelColumns(k, n) > 0. */
-export type MatMulSimd = (
-  a: number,
-  b: number,
-  out: number,
-  m: number,
-  k: number,
-  n: number,
-) => void;
 
 /**
  * The SIMD product bound to the wasm backend's memory (`backend.wasm`, the emscripten module), or
