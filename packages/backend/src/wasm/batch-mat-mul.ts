@@ -1,4 +1,4 @@
-// BatchMatMul for wasm that always reaches XNNPACK's fast 2D path (the stock kernel only does so untransposed and unbatched).
+// BatchMatMul for wasm: the SIMD loop of matmul-simd.ts, else XNNPACK's fast 2D path (the stock kernel reaches it only untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
 import { matMulSimdOf, panelColumns } from './matmul-simd';
 import { heapFloats, heapOffset, internals, type WasmInternals } from './wasm-heap';
