@@ -1,6 +1,6 @@
 // The fused AdamW loop as 128-bit WebAssembly SIMD, running on the wasm backend's own memory.
 import { type AdamWUpdateAttrs, adamwConstants } from '../kernels/adamw-update';
-import { bindToHeap, op, T } from './simd-module';
+import { addTo, bindToHeap, op, T, whileBelow } from './simd-module';
 
 /** Byte offsets into the heap; `bytes`: how many bytes of each array to update (a multiple of 16). */
 type AdamWSimd = (
@@ -30,28 +30,38 @@ const body = [
     ...op.f32x4Splat,
     ...op.localSet(S + k),
   ]),
-  ...op.block,
-  ...op.loop,
-  ...[...op.localGet(I), ...op.localGet(7), ...op.i32GeU, ...op.brIf(1)],
-  ...[...load(1), ...op.localSet(G), ...load(2), ...op.localSet(M)],
-  // m' = m + (g - m) * (1 - b1)
-  ...[...op.localGet(M), ...op.localGet(G), ...op.localGet(M), ...op.f32x4Sub],
-  ...[...op.localGet(S + 0), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(MN)],
-  // v' = v * b2 + (g * g) * (1 - b2)
-  ...[...load(3), ...op.localGet(S + 1), ...op.f32x4Mul],
-  ...[...op.localGet(G), ...op.localGet(G), ...op.f32x4Mul, ...op.localGet(S + 2), ...op.f32x4Mul],
-  ...[...op.f32x4Add, ...op.localSet(VN)],
-  // p * (1 - lr wd): the factor is exactly 1 without weight decay, and x * 1 = x
-  ...[...load(0), ...op.localGet(S + 3), ...op.f32x4Mul, ...op.localSet(P)],
-  // p' = p - (m' / (sqrt(v') / sqrt(1 - b2^t) + eps)) * (lr / (1 - b1^t))
-  ...[...at(4), ...op.localGet(P), ...op.localGet(MN)],
-  ...[...op.localGet(VN), ...op.f32x4Sqrt, ...op.localGet(S + 4), ...op.f32x4Div],
-  ...[...op.localGet(S + 5), ...op.f32x4Add, ...op.f32x4Div],
-  ...[...op.localGet(S + 6), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store],
-  ...[...at(5), ...op.localGet(MN), ...op.v128Store, ...at(6), ...op.localGet(VN), ...op.v128Store],
-  ...[...op.localGet(I), ...op.i32Const(16), ...op.i32Add, ...op.localSet(I), ...op.br(0)],
-  ...op.end,
-  ...op.end,
+  ...whileBelow(I, 7, [
+    ...[...load(1), ...op.localSet(G), ...load(2), ...op.localSet(M)],
+    // m' = m + (g - m) * (1 - b1)
+    ...[...op.localGet(M), ...op.localGet(G), ...op.localGet(M), ...op.f32x4Sub],
+    ...[...op.localGet(S + 0), ...op.f32x4Mul, ...op.f32x4Add, ...op.localSet(MN)],
+    // v' = v * b2 + (g * g) * (1 - b2)
+    ...[...load(3), ...op.localGet(S + 1), ...op.f32x4Mul],
+    ...[
+      ...op.localGet(G),
+      ...op.localGet(G),
+      ...op.f32x4Mul,
+      ...op.localGet(S + 2),
+      ...op.f32x4Mul,
+    ],
+    ...[...op.f32x4Add, ...op.localSet(VN)],
+    // p * (1 - lr wd): the factor is exactly 1 without weight decay, and x * 1 = x
+    ...[...load(0), ...op.localGet(S + 3), ...op.f32x4Mul, ...op.localSet(P)],
+    // p' = p - (m' / (sqrt(v') / sqrt(1 - b2^t) + eps)) * (lr / (1 - b1^t))
+    ...[...at(4), ...op.localGet(P), ...op.localGet(MN)],
+    ...[...op.localGet(VN), ...op.f32x4Sqrt, ...op.localGet(S + 4), ...op.f32x4Div],
+    ...[...op.localGet(S + 5), ...op.f32x4Add, ...op.f32x4Div],
+    ...[...op.localGet(S + 6), ...op.f32x4Mul, ...op.f32x4Sub, ...op.v128Store],
+    ...[
+      ...at(5),
+      ...op.localGet(MN),
+      ...op.v128Store,
+      ...at(6),
+      ...op.localGet(VN),
+      ...op.v128Store,
+    ],
+    ...addTo(I, op.i32Const(16)),
+  ]),
 ];
 
 const adamwFunction = {

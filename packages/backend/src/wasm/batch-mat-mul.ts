@@ -180,46 +180,43 @@ function batchMatMul(args: {
   if (m * n === 0) return out;
   const at = transposeA ? transposeLast(backend, a, aBatch, ar, ac) : a;
   const bt = transposeB ? transposeLast(backend, b, bBatch, br, bc) : b;
+  const oneWeight = bBatch === 1;
+  const threads = threaded(backend);
+  const useLoop = simdTakes(k, n) && (!threads || (!oneWeight && m * k * n <= SMALL_SLICE));
+  const loop = useLoop ? matMulSimdOf(backend.wasm) : null;
   if (k === 0) {
     backend.typedArrayFromHeap(out).fill(0);
-  } else if (bBatch === 1) {
-    // A weight shared by every batch: one matmul over all rows of a.
-    const simd = simdTakes(k, n) && !threaded(backend) ? matMulSimdOf(backend.wasm) : null;
-    if (simd) {
-      const [aBase, bBase, outBase] = [at, bt, out].map((t) => heapOffset(backend, t)) as [
-        number,
-        number,
-        number,
-      ];
-      simd(aBase, bBase, outBase, aBatch * m, k, n);
-    } else {
-      const mm = new PlainMatMul(backend, aBatch * m, k, n);
-      const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
-      mm.runIds(id(at), id(bt), id(out));
-      mm.dispose();
-    }
+  } else if (oneWeight && !loop) {
+    // A weight shared by every batch: one XNNPACK product over all rows of a, b's packing cached.
+    const mm = new PlainMatMul(backend, aBatch * m, k, n);
+    const id = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).id;
+    mm.runIds(id(at), id(bt), id(out));
+    mm.dispose();
   } else {
     const [aBase, bBase, outBase] = [at, bt, out].map((t) => heapOffset(backend, t)) as [
       number,
       number,
       number,
     ];
-    const takes = simdTakes(k, n) && (!threaded(backend) || m * k * n <= SMALL_SLICE);
-    const simd = takes ? matMulSimdOf(backend.wasm) : null;
-    const mm = simd ? null : new PlainMatMul(backend, m, k, n);
-    const product = simd ?? ((a: number, b: number, o: number) => mm!.run(a, b, o, m, k, n));
-    const bIndex = batchIndex(outer, bOuter);
-    batchIndex(outer, aOuter).forEach((ai, o) => {
-      product(
-        aBase + 4 * ai * m * k,
-        bBase + 4 * bIndex[o]! * k * n,
-        outBase + 4 * o * m * n,
-        m,
-        k,
-        n,
-      );
-    });
-    mm?.dispose();
+    if (oneWeight) {
+      // A weight shared by every batch: one product over all rows of a.
+      loop!(aBase, bBase, outBase, aBatch * m, k, n);
+    } else {
+      const mm = loop ? null : new PlainMatMul(backend, m, k, n);
+      const product = loop ?? ((a: number, b: number, o: number) => mm!.run(a, b, o, m, k, n));
+      const bIndex = batchIndex(outer, bOuter);
+      batchIndex(outer, aOuter).forEach((ai, o) => {
+        product(
+          aBase + 4 * ai * m * k,
+          bBase + 4 * bIndex[o]! * k * n,
+          outBase + 4 * o * m * n,
+          m,
+          k,
+          n,
+        );
+      });
+      mm?.dispose();
+    }
   }
   if (at !== a) backend.disposeData(at.dataId);
   if (bt !== b) backend.disposeData(bt.dataId);

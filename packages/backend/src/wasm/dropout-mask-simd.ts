@@ -1,6 +1,6 @@
 // The dropout mask's hash as 128-bit WebAssembly SIMD, written straight into the output on the heap.
 import type { DropoutMaskAttrs } from '../kernels/dropout-mask';
-import { bindToHeap, op, T } from './simd-module';
+import { addTo, bindToHeap, op, T, whileBelow } from './simd-module';
 
 /**
  * `out`: byte offset of the output on the heap; `bytes`: how many bytes to write (a multiple of
@@ -60,33 +60,30 @@ const body = [
   ...splatConst(0xc2b2ae35, C2),
   ...op.v128ConstI32x4([0, 1, 2, 3]),
   ...op.localSet(IDX),
-  ...op.block,
-  ...op.loop,
-  ...[...op.localGet(I), ...op.localGet(1), ...op.i32GeU, ...op.brIf(1)],
-  // h = (i ^ keyA) * 0x9e3779b1 ^ keyB
-  ...[
-    ...op.localGet(IDX),
-    ...op.localGet(KA),
-    ...op.v128Xor,
-    ...op.localGet(GOLDEN),
-    ...op.i32x4Mul,
-  ],
-  ...[...op.localGet(KB), ...op.v128Xor, ...op.localSet(H)],
-  // murmur3's finaliser
-  ...xorShiftRight(16),
-  ...times(C1),
-  ...xorShiftRight(13),
-  ...times(C2),
-  ...xorShiftRight(16),
-  // out[i] = keptBits & (((h >>> 1) - threshold) >> 31)
-  ...[...op.localGet(0), ...op.localGet(I), ...op.i32Add],
-  ...[...op.localGet(KEPT), ...op.localGet(H), ...op.i32Const(1), ...op.i32x4ShrU],
-  ...[...op.localGet(TH), ...op.i32x4Sub, ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128And],
-  ...op.v128Store,
-  ...[...op.localGet(IDX), ...op.localGet(FOUR), ...op.i32x4Add, ...op.localSet(IDX)],
-  ...[...op.localGet(I), ...op.i32Const(16), ...op.i32Add, ...op.localSet(I), ...op.br(0)],
-  ...op.end,
-  ...op.end,
+  ...whileBelow(I, 1, [
+    // h = (i ^ keyA) * 0x9e3779b1 ^ keyB
+    ...[
+      ...op.localGet(IDX),
+      ...op.localGet(KA),
+      ...op.v128Xor,
+      ...op.localGet(GOLDEN),
+      ...op.i32x4Mul,
+    ],
+    ...[...op.localGet(KB), ...op.v128Xor, ...op.localSet(H)],
+    // murmur3's finaliser
+    ...xorShiftRight(16),
+    ...times(C1),
+    ...xorShiftRight(13),
+    ...times(C2),
+    ...xorShiftRight(16),
+    // out[i] = keptBits & (((h >>> 1) - threshold) >> 31)
+    ...[...op.localGet(0), ...op.localGet(I), ...op.i32Add],
+    ...[...op.localGet(KEPT), ...op.localGet(H), ...op.i32Const(1), ...op.i32x4ShrU],
+    ...[...op.localGet(TH), ...op.i32x4Sub, ...op.i32Const(31), ...op.i32x4ShrS, ...op.v128And],
+    ...op.v128Store,
+    ...[...op.localGet(IDX), ...op.localGet(FOUR), ...op.i32x4Add, ...op.localSet(IDX)],
+    ...addTo(I, op.i32Const(16)),
+  ]),
 ];
 
 const dropoutMaskFunction = {

@@ -1,7 +1,7 @@
 // Row-major float32 products a [m, k] x b [k, n] as a 128-bit WebAssembly SIMD loop on the heap,
 // in column panels that stay in L2. On one thread it beats XNNPACK's path in tfjs-backend-wasm on
 // every product of a training step (PERF.md, sections 18-19): no operator to create, no packing.
-import { bindToHeap, op, type SimdFunction, T } from './simd-module';
+import { addTo, bindToHeap, op, type SimdFunction, T, whileBelow } from './simd-module';
 
 /** out = a b for row-major float32 matrices at heap byte offsets; panelColumns(k, n) > 0. */
 export type MatMulSimd = (
@@ -38,12 +38,6 @@ function panelFunction(rows: number, vectors: number): SimdFunction {
   const acc = (r: number, v: number) => ACC + r * vectors + v;
   const get = op.localGet;
   const set = op.localSet;
-  const add = (local: number, amount: number[]) => [
-    ...get(local),
-    ...amount,
-    ...op.i32Add,
-    ...set(local),
-  ];
   // base + r · stride
   const rowOf = (base: number, r: number, stride: number) => [
     ...get(base),
@@ -73,40 +67,31 @@ function panelFunction(rows: number, vectors: number): SimdFunction {
       store.push(...rowOf(PB, r, RB), ...get(acc(r, v)), ...op.v128StoreAt(16 * v));
     }
   }
-  const loopWhile = (counter: number, limit: number, inner: number[]) => [
-    ...op.block,
-    ...op.loop,
-    ...[...get(counter), ...get(limit), ...op.i32GeU, ...op.brIf(1)],
-    ...inner,
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
   const body = [
     ...times4(K, RA),
     ...times4(N, RB),
     ...times4(COLS, CB),
     ...[...get(A), ...set(PA), ...get(O), ...set(PO), ...op.i32Const(0), ...set(I)],
-    ...loopWhile(I, M, [
+    ...whileBelow(I, M, [
       ...[...op.i32Const(0), ...set(J)],
-      ...loopWhile(J, CB, [
+      ...whileBelow(J, CB, [
         ...Array.from({ length: rows * vectors }, (_, q) => [...zeros, ...set(ACC + q)]).flat(),
         ...[...get(B), ...get(J), ...op.i32Add, ...set(PB)],
         ...[...get(PA), ...set(PAP), ...op.i32Const(0), ...set(P)],
-        ...loopWhile(P, K, [
+        ...whileBelow(P, K, [
           ...step,
-          ...add(PB, get(RB)),
-          ...add(PAP, op.i32Const(4)),
-          ...add(P, op.i32Const(1)),
+          ...addTo(PB, get(RB)),
+          ...addTo(PAP, op.i32Const(4)),
+          ...addTo(P, op.i32Const(1)),
         ]),
         // PB now addresses out[i, j]
         ...[...get(PO), ...get(J), ...op.i32Add, ...set(PB)],
         ...store,
-        ...add(J, op.i32Const(16 * vectors)),
+        ...addTo(J, op.i32Const(16 * vectors)),
       ]),
       ...[...get(RA), ...op.i32Const(rows), ...op.i32Mul, ...get(PA), ...op.i32Add, ...set(PA)],
       ...[...get(RB), ...op.i32Const(rows), ...op.i32Mul, ...get(PO), ...op.i32Add, ...set(PO)],
-      ...add(I, op.i32Const(rows)),
+      ...addTo(I, op.i32Const(rows)),
     ]),
   ];
   return {
@@ -144,6 +129,15 @@ export function panelColumns(k: number, n: number): number {
  * last n % 4 columns, if any, take a JS loop over `heap` with the same float32 roundings.
  */
 export function matMulSimdOf(emscriptenModule: unknown): MatMulSimd | null {
+  // Every BatchMatMul call asks: build the product once per module, not per call.
+  const key = emscriptenModule as object;
+  if (!products.has(key)) products.set(key, buildMatMulSimd(emscriptenModule));
+  return products.get(key) ?? null;
+}
+
+const products = new WeakMap<object, MatMulSimd | null>();
+
+function buildMatMulSimd(emscriptenModule: unknown): MatMulSimd | null {
   const bound = FUNCTIONS.map((fn) => bindToHeap<PanelSimd>(emscriptenModule, fn));
   if (bound.some((fn) => fn === null)) return null;
   const [block8, row8, block4, row4] = bound as [PanelSimd, PanelSimd, PanelSimd, PanelSimd];

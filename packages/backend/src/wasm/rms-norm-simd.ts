@@ -1,6 +1,6 @@
 // RMSNorm's forward and backward loops as 128-bit WebAssembly SIMD, on the heap in place.
 import type { RmsNormDims } from '../kernels/rms-norm';
-import { bindToHeap, op, T } from './simd-module';
+import { addTo, bindToHeap, op, T, whileBelow } from './simd-module';
 
 /** Byte offsets of x, weight, y and invRms; `rows` rows of `rowBytes` (a multiple of 16); d; epsilon. */
 type RmsNormSimd = (
@@ -32,37 +32,16 @@ const set = op.localSet;
 // base + i, with i the byte counter within a row (local `i`)
 const at = (base: number, i: number) => [...get(base), ...get(i), ...op.i32Add];
 const load = (base: number, i: number) => [...at(base, i), ...op.v128Load];
-const add = (local: number, amount: number[]) => [
-  ...get(local),
-  ...amount,
-  ...op.i32Add,
-  ...set(local),
-];
 const zeros = op.v128ConstI32x4([0, 0, 0, 0]);
 // for (i = 0; i < bytes; i += 16) { body }
 const overRow = (i: number, bytes: number, body: number[]) => [
   ...op.i32Const(0),
   ...set(i),
-  ...op.block,
-  ...op.loop,
-  ...[...get(i), ...get(bytes), ...op.i32GeU, ...op.brIf(1)],
-  ...body,
-  ...add(i, op.i32Const(16)),
-  ...op.br(0),
-  ...op.end,
-  ...op.end,
+  ...whileBelow(i, bytes, [...body, ...addTo(i, op.i32Const(16))]),
 ];
 // for (r = 0; r < rows; r++) { body }, r starting at 0 (locals start at 0)
-const overRows = (r: number, rows: number, body: number[]) => [
-  ...op.block,
-  ...op.loop,
-  ...[...get(r), ...get(rows), ...op.i32GeU, ...op.brIf(1)],
-  ...body,
-  ...add(r, op.i32Const(1)),
-  ...op.br(0),
-  ...op.end,
-  ...op.end,
-];
+const overRows = (r: number, rows: number, body: number[]) =>
+  whileBelow(r, rows, [...body, ...addTo(r, op.i32Const(1))]);
 // the 4 lanes of a v128 local summed as (l0 + l1) + (l2 + l3), an f32 on the stack
 const lanesSum = (v: number) => [
   ...[...get(v), ...op.f32x4ExtractLane(0), ...get(v), ...op.f32x4ExtractLane(1), ...op.f32Add],
@@ -92,7 +71,7 @@ const forwardBody = [
       ...[...at(FPY, FI), ...load(FPX, FI), ...get(FRV), ...op.f32x4Mul],
       ...[...load(F.W, FI), ...op.f32x4Mul, ...op.v128Store],
     ]),
-    ...[...add(FPX, get(F.BYTES)), ...add(FPY, get(F.BYTES)), ...add(FPI, op.i32Const(4))],
+    ...[...addTo(FPX, get(F.BYTES)), ...addTo(FPY, get(F.BYTES)), ...addTo(FPI, op.i32Const(4))],
   ]),
 ];
 
@@ -127,8 +106,8 @@ const backwardBody = [
       ...[...at(B.DW, BI), ...load(B.DW, BI), ...load(BPY, BI), ...get(BXV), ...get(BRV)],
       ...[...op.f32x4Mul, ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store],
     ]),
-    ...[...add(BPY, get(B.BYTES)), ...add(BPX, get(B.BYTES)), ...add(BPD, get(B.BYTES))],
-    ...add(BPI, op.i32Const(4)),
+    ...[...addTo(BPY, get(B.BYTES)), ...addTo(BPX, get(B.BYTES)), ...addTo(BPD, get(B.BYTES))],
+    ...addTo(BPI, op.i32Const(4)),
   ]),
 ];
 

@@ -1,6 +1,6 @@
 // The rotary kernel's loop as 128-bit WebAssembly SIMD, reading and writing the heap in place.
 import type { RotaryArgs } from '../kernels/rotary';
-import { bindToHeap, op, T } from './simd-module';
+import { addTo, bindToHeap, op, T, whileBelow } from './simd-module';
 
 /**
  * Byte offsets of x, cos, sin and the output on the heap; `rows` rows of x (batch · seq · heads);
@@ -31,47 +31,33 @@ const at = (base: number, upper = false) => [
   ...(upper ? [...op.localGet(HALF), ...op.i32Add] : []),
 ];
 const load = (base: number, upper = false) => [...at(base, upper), ...op.v128Load];
-const add = (local: number, amount: number[]) => [
-  ...op.localGet(local),
-  ...amount,
-  ...op.i32Add,
-  ...op.localSet(local),
-];
 
 // rotaryValues (kernels/rotary.ts) on 4 lanes: f32x4.mul rounds each product to float32 and
 // f32x4.add the sum, as Math.fround and the Float32Array store do there: the same floats.
 const body = [
   ...[...op.localGet(HALF), ...op.localGet(HALF), ...op.i32Add, ...op.localSet(ROW)],
   ...[...op.localGet(X), ...op.localSet(PX), ...op.localGet(O), ...op.localSet(PO)],
-  ...op.block,
-  ...op.loop,
-  ...[...op.localGet(R), ...op.localGet(ROWS), ...op.i32GeU, ...op.brIf(1)],
-  // the table row t = floor(r / heads) % seq, at byte t · row of cos and sin
-  ...[...op.localGet(R), ...op.localGet(HEADS), ...op.i32DivU, ...op.localGet(SEQ), ...op.i32RemU],
-  ...[...op.localGet(ROW), ...op.i32Mul, ...op.localSet(PC)],
-  ...[...op.localGet(S), ...op.localGet(PC), ...op.i32Add, ...op.localSet(PS)],
-  ...add(PC, op.localGet(C)),
-  ...[...op.i32Const(0), ...op.localSet(I)],
-  ...op.block,
-  ...op.loop,
-  ...[...op.localGet(I), ...op.localGet(HALF), ...op.i32GeU, ...op.brIf(1)],
-  ...[...load(PX), ...op.localSet(A), ...load(PX, true), ...op.localSet(B)],
-  // out[i] = x[i]·cos[i] + x[half + i]·sin[i]
-  ...[...at(PO), ...op.localGet(A), ...load(PC), ...op.f32x4Mul],
-  ...[...op.localGet(B), ...load(PS), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store],
-  // out[half + i] = x[half + i]·cos[half + i] + x[i]·sin[half + i]
-  ...[...at(PO, true), ...op.localGet(B), ...load(PC, true), ...op.f32x4Mul],
-  ...[...op.localGet(A), ...load(PS, true), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store],
-  ...add(I, op.i32Const(16)),
-  ...op.br(0),
-  ...op.end,
-  ...op.end,
-  ...add(PX, op.localGet(ROW)),
-  ...add(PO, op.localGet(ROW)),
-  ...add(R, op.i32Const(1)),
-  ...op.br(0),
-  ...op.end,
-  ...op.end,
+  ...whileBelow(R, ROWS, [
+    // the table row t = floor(r / heads) % seq, at byte t · row of cos and sin
+    ...[...op.localGet(R), ...op.localGet(HEADS), ...op.i32DivU, ...op.localGet(SEQ)],
+    ...[...op.i32RemU, ...op.localGet(ROW), ...op.i32Mul, ...op.localSet(PC)],
+    ...[...op.localGet(S), ...op.localGet(PC), ...op.i32Add, ...op.localSet(PS)],
+    ...addTo(PC, op.localGet(C)),
+    ...[...op.i32Const(0), ...op.localSet(I)],
+    ...whileBelow(I, HALF, [
+      ...[...load(PX), ...op.localSet(A), ...load(PX, true), ...op.localSet(B)],
+      // out[i] = x[i]·cos[i] + x[half + i]·sin[i]
+      ...[...at(PO), ...op.localGet(A), ...load(PC), ...op.f32x4Mul],
+      ...[...op.localGet(B), ...load(PS), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store],
+      // out[half + i] = x[half + i]·cos[half + i] + x[i]·sin[half + i]
+      ...[...at(PO, true), ...op.localGet(B), ...load(PC, true), ...op.f32x4Mul],
+      ...[...op.localGet(A), ...load(PS, true), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store],
+      ...addTo(I, op.i32Const(16)),
+    ]),
+    ...addTo(PX, op.localGet(ROW)),
+    ...addTo(PO, op.localGet(ROW)),
+    ...addTo(R, op.i32Const(1)),
+  ]),
 ];
 
 const rotaryFunction = {

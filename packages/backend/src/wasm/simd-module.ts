@@ -85,6 +85,25 @@ export const op = {
   f32x4Div: simd(0xe7),
 } as const;
 
+/** local += amount (i32). */
+export const addTo = (local: number, amount: number[]): number[] => [
+  ...op.localGet(local),
+  ...amount,
+  ...op.i32Add,
+  ...op.localSet(local),
+];
+
+/** while (counter < limit, unsigned) { body }: the body moves the counter on. */
+export const whileBelow = (counter: number, limit: number, body: number[]): number[] => [
+  ...op.block,
+  ...op.loop,
+  ...[...op.localGet(counter), ...op.localGet(limit), ...op.i32GeU, ...op.brIf(1)],
+  ...body,
+  ...op.br(0),
+  ...op.end,
+  ...op.end,
+];
+
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
