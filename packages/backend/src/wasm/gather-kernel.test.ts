@@ -34,7 +34,7 @@ describe('GatherV2 (wasm)', () => {
     tf.dispose([x, ids, y]);
   });
 
-  it('keeps the stock kernel for bool tensors', () => {
+  it('gathers bool tensors (1 byte each on the heap)', () => {
     const x = tf.tensor1d([true, false, true], 'bool');
     const ids = tf.tensor1d([1, 2], 'int32');
     const y = tf.gather(x, ids);

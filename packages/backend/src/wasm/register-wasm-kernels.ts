@@ -8,7 +8,7 @@ import { adamwUpdateConfig } from './adamw-update-kernel';
 import { batchMatMulConfig } from './batch-mat-mul';
 import { makeConcatConfig } from './concat-kernel';
 import { dropoutMaskConfig } from './dropout-mask-kernel';
-import { makeGatherConfig } from './gather-kernel';
+import { gatherConfig } from './gather-kernel';
 import { identityConfig, makeCastConfig } from './identity-kernel';
 import { rmsNormConfig, rmsNormGradConfig } from './rms-norm-kernel';
 import { rotaryConfig } from './rotary-kernel';
@@ -65,7 +65,7 @@ export function registerWasmKernels(): string[] {
     makeSliceConfig(),
     makeSplitVConfig(),
     makeConcatConfig(),
-    makeGatherConfig(),
+    gatherConfig,
     adamwUpdateConfig,
     dropoutMaskConfig,
     rotaryConfig,
