@@ -8,6 +8,14 @@ const peakBytes = (r: CaseResult) => r.measured?.memory.peakBytes;
 const sameRun = (a: CaseResult, b: CaseResult) =>
   a.preset === b.preset && a.threads === b.threads && a.workers === b.workers;
 
+/** The same case (preset, mode, rank) on another count of `varied`, the other count equal. */
+const sameCaseBut = (a: CaseResult, b: CaseResult, varied: 'threads' | 'workers') =>
+  a.preset === b.preset &&
+  a.mode === b.mode &&
+  a.rank === b.rank &&
+  (varied === 'threads' || a.threads === b.threads) &&
+  (varied === 'workers' || a.workers === b.workers);
+
 /** Name of the data-parallel ratio of a case on `workers` threads against one thread. */
 export const weakScalingName = (workers: number) =>
   `data-parallel-weak-scaling-${workers}-vs-1-workers-throughput`;
@@ -40,25 +48,11 @@ export function compareCases(cases: CaseResult[]): Comparison[] {
     );
     if (lora) ratio('relora-vs-lora-throughput-noise-gauge', c, lora, tokensPerSec);
     if (c.threads !== null && c.threads > 1) {
-      const one = ok.find(
-        (o) =>
-          o.threads === 1 &&
-          o.workers === c.workers &&
-          o.preset === c.preset &&
-          o.mode === c.mode &&
-          o.rank === c.rank,
-      );
+      const one = ok.find((o) => o.threads === 1 && sameCaseBut(o, c, 'threads'));
       if (one) ratio(`threads-${c.threads}-vs-1-throughput`, c, one, tokensPerSec);
     }
     if (c.workers > 1) {
-      const one = ok.find(
-        (o) =>
-          o.workers === 1 &&
-          o.threads === c.threads &&
-          o.preset === c.preset &&
-          o.mode === c.mode &&
-          o.rank === c.rank,
-      );
+      const one = ok.find((o) => o.workers === 1 && sameCaseBut(o, c, 'workers'));
       if (one) ratio(weakScalingName(c.workers), c, one, tokensPerSec);
     }
   }

@@ -1,4 +1,5 @@
 // Turns command-line values into `BenchOptions`: defaults < `--quick` < flags, validated.
+import { DATA_PARALLEL_BACKENDS } from '@relora/trainer/node';
 import { InvalidArgumentError } from 'commander';
 import type { Mode } from './analytical';
 import { BENCH_DEFAULTS, type BenchOptions, GPU_PRESETS, QUICK, type ResetMode } from './options';
@@ -68,9 +69,6 @@ export function backendName(value: string): string {
   return value;
 }
 
-/** Backends whose tfjs runs in a worker thread (`DataParallelGradients` needs one of them). */
-const WORKER_BACKENDS = ['wasm', 'cpu'];
-
 /**
  * Data-parallel workers (w > 1) are refused with backend threads > 1: each worker runs one backend
  * thread of its own, so the two would compete for the same cores and neither ratio would mean
@@ -87,7 +85,8 @@ function checkWorkers(options: BenchOptions): void {
         '(--threads 1,2, then --workers 1,2)',
     );
   }
-  if (options.backend !== undefined && !WORKER_BACKENDS.includes(options.backend)) {
+  const backends: readonly string[] = DATA_PARALLEL_BACKENDS;
+  if (options.backend !== undefined && !backends.includes(options.backend)) {
     throw new InvalidArgumentError(
       `--workers ${parallel.join(',')}: data-parallel workers run on the wasm or cpu backend, ` +
         `not ${options.backend}`,

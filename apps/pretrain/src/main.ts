@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type LlamaModel, toHfConfig } from '@relora/llama';
 import { NonFiniteLossError, Trainer } from '@relora/trainer';
 import {
+  DATA_PARALLEL_BACKENDS,
   DataParallelGradients,
   loadCheckpointWeights,
   RunDirectory,
@@ -77,7 +78,7 @@ async function startWorkers(
   run: PreparedRun,
 ): Promise<DataParallelGradients | undefined> {
   if (workers === 1) return undefined;
-  if (run.backend.name !== 'wasm' && run.backend.name !== 'cpu') {
+  if (!DATA_PARALLEL_BACKENDS.includes(run.backend.name)) {
     run.loaders.close();
     throw new UsageError(
       `--workers: data-parallel workers run on the wasm or cpu backend, not ${run.backend.name}; use --workers 1`,

@@ -14,4 +14,5 @@ export {
 } from './node/checkpoint-writer';
 export type { DataParallelOptions } from './node/data-parallel';
 export { DataParallelGradients, dataParallelDefaults } from './node/data-parallel';
+export { DATA_PARALLEL_BACKENDS } from './node/data-parallel-threads';
 export { RunDirectory, readJsonl, writeFileAtomic, writeJsonAtomic } from './node/run-directory';

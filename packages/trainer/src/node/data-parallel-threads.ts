@@ -46,9 +46,12 @@ export function call<T>(worker: Worker, message: unknown): Promise<T> {
   });
 }
 
+/** Backends that load in a worker thread, so data-parallel training can run on them. */
+export const DATA_PARALLEL_BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
+
 /** The main thread's backend, which the workers use too (wasm or cpu). */
 export function tfBackendName(): BackendName {
   const name = tf.getBackend();
-  if (name === 'wasm' || name === 'cpu') return name;
+  if ((DATA_PARALLEL_BACKENDS as readonly string[]).includes(name)) return name as BackendName;
   throw new Error(`data-parallel: the '${name}' backend is not supported in workers (wasm or cpu)`);
 }
