@@ -81,6 +81,9 @@ export function formatCeiling(ceilings: TwoThreadCeiling[]): string {
   );
 }
 
+/** Warm-up steps after which V8 has (nearly) stopped recompiling a demo step's JavaScript (PERF.md 21). */
+export const STEADY_STATE_WARMUP_STEPS = 40;
+
 /** Environment, ceiling, check failures and skipped cases, as lines under the table. */
 export function formatNotes(results: BenchResults): string {
   const env = results.environment;
@@ -101,6 +104,14 @@ export function formatNotes(results: BenchResults): string {
         "(tokens/step = N x batch x seq); memory and checks are the main thread's; fwd, bwd and " +
         'restarts not timed',
     );
+    const warmup = results.settings.warmupSteps;
+    if (typeof warmup === 'number' && warmup < STEADY_STATE_WARMUP_STEPS) {
+      lines.push(
+        `  wN cases after ${warmup} warm-up steps: V8 keeps optimizing the step's JavaScript for ` +
+          'its first ~50 steps, on threads that then compete with the workers for the cores; ' +
+          `--warmup-steps ${STEADY_STATE_WARMUP_STEPS} measures the steady state`,
+      );
+    }
   }
   for (const r of results.cases) {
     const ran = r.measured?.backend.threads;

@@ -12,4 +12,5 @@ export { RMS_NORM_GRAD_KERNEL, RMS_NORM_KERNEL } from './kernels/rms-norm';
 export { ROTARY_KERNEL } from './kernels/rotary';
 export type { MemoryReport } from './memory-report';
 export { memoryReport, resetPeakMemory } from './memory-report';
+export { copyTensorInto, tensorFromValues } from './tensor-values';
 export { registerWasmKernels, WASM_KERNELS } from './wasm/register-wasm-kernels';

@@ -1,8 +1,9 @@
 // A worker's copy of the model: takes the main thread's weights and computes its shards' gradients.
-import { type BackendName, initBackend } from '@relora/backend';
+import { type BackendName, copyTensorInto, initBackend, tensorFromValues } from '@relora/backend';
 import { createLlama, type LlamaConfig, type LlamaModel } from '@relora/llama';
 import { applyLoRA, type LoRAHandle } from '@relora/lora';
 import * as tf from '@tensorflow/tfjs-core';
+import { type SharedArrays, sharedView } from './data-parallel-buffers';
 import { type ShardSpec, shardGradients } from './data-parallel-shard';
 
 /** How the main thread wrapped its model with LoRA (the replica wraps its own the same way). */
@@ -28,16 +29,17 @@ export interface ReplicaStep {
   /** Set once the main thread is in the LoRA phase. */
   lora: ReplicaLoRA | null;
   /** Every parameter's current value by name (trainable and frozen: merges change the frozen ones). */
-  weights: Array<[string, Float32Array]>;
-  /** Names of the parameters to differentiate. */
-  trainable: string[];
+  weights: SharedArrays;
+  /** The parameters to differentiate, and where in this worker's buffer each gradient goes. */
+  grads: SharedArrays;
   shards: ShardSpec[];
 }
 
-/** A worker's answer to a {@link ReplicaStep}. */
+/** A worker's answer to a {@link ReplicaStep}: its gradients are in the step's `grads` buffer. */
 export interface ReplicaResult {
   loss: number;
-  grads: Array<[string, Float32Array]>;
+  /** The parameters whose gradients it wrote (those its shards' losses depend on). */
+  written: string[];
 }
 
 /** The model replica a worker owns. */
@@ -75,29 +77,35 @@ export class Replica {
       this.loraKey = loraKey;
     }
     const params = new Map(this.model.namedParameters());
-    for (const [name, data] of message.weights) {
+    const { buffer: weights, layout } = message.weights;
+    for (const [name, offset, length] of layout) {
       const variable = params.get(name);
-      if (!variable || variable.size !== data.length) {
+      if (!variable || variable.size !== length) {
         throw new Error(
-          `data-parallel worker: parameter ${name} (${data.length} values) does not match the replica (${variable ? `${variable.size} values` : 'absent'})`,
+          `data-parallel worker: parameter ${name} (${length} values) does not match the replica (${variable ? `${variable.size} values` : 'absent'})`,
         );
       }
-      tf.tidy(() => variable.assign(tf.tensor(data, variable.shape, 'float32')));
+      const values = sharedView(weights, offset, length);
+      tf.tidy(() => variable.assign(tensorFromValues(values, variable.shape)));
     }
-    const trainable = message.trainable.map((name): [string, tf.Variable] => {
+    const trainable = message.grads.layout.map(([name]): [string, tf.Variable] => {
       const variable = params.get(name);
       if (!variable) throw new Error(`data-parallel worker: no parameter ${name}`);
       return [name, variable];
     });
     const { loss, grads } = shardGradients(this.model, trainable, message.shards, this.lora);
-    const out: Array<[string, Float32Array]> = [];
-    for (const [name, g] of grads) {
-      const data = g.dataSync() as Float32Array;
-      // Sent as a transferable: it must own its whole buffer (not a view into a backend's memory).
-      out.push([name, data.byteLength === data.buffer.byteLength ? data : data.slice()]);
+    const written: string[] = [];
+    try {
+      for (const [name, offset, length] of message.grads.layout) {
+        const g = grads.get(name);
+        if (!g) continue;
+        copyTensorInto(g, sharedView(message.grads.buffer, offset, length));
+        written.push(name);
+      }
+    } finally {
+      tf.dispose([...grads.values()]);
     }
-    tf.dispose([...grads.values()]);
-    return { loss, grads: out };
+    return { loss, written };
   }
 
   dispose(): void {

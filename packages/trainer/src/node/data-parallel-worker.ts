@@ -14,11 +14,7 @@ port.on('message', async (message: ReplicaInit | ReplicaStep) => {
       return;
     }
     if (!replica) throw new Error('data-parallel-worker: step before init');
-    const result = replica.step(message);
-    port.postMessage(
-      { ok: true, result },
-      result.grads.map(([, g]) => g.buffer as ArrayBuffer),
-    );
+    port.postMessage({ ok: true, result: replica.step(message) });
   } catch (error) {
     port.postMessage({ ok: false, error: (error as Error).stack ?? String(error) });
   }

@@ -1,11 +1,12 @@
 // Data-parallel gradients over worker threads: each computes its rows of every micro-batch; the main thread averages.
 import type { Worker } from 'node:worker_threads';
-import type { BackendName } from '@relora/backend';
+import { type BackendName, copyTensorInto, tensorFromValues } from '@relora/backend';
 import type { LlamaConfig } from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
 import { loraRngState, setDropoutCalls } from '../lora-phase';
 import type { AccumulatedGradients } from '../train-step';
 import type { GradientSource, Trainer } from '../trainer';
+import { packShared, type SharedArrays, sharedView } from './data-parallel-buffers';
 import type { ReplicaLoRA, ReplicaResult, ReplicaStep } from './data-parallel-replica';
 import { type ShardSpec, shardGradients, splitRows } from './data-parallel-shard';
 import { call, spawnWorker, tfBackendName } from './data-parallel-threads';
@@ -33,10 +34,19 @@ export const dataParallelDefaults = { workers: 2 } as const;
  * micro-batch's rows are split among the threads, each loss weighted by its share of the rows
  * (exact when every target counts, as in packed batches), with dropout masks drawn per (micro-batch,
  * share): reproducible, but not the one-thread run's. Workers receive all weights every step, so
- * merges and resumes need nothing extra. Pass it as `TrainerInit.gradients`; {@link close} it when done.
+ * merges and resumes need nothing extra. Weights and gradients cross threads through
+ * SharedArrayBuffers kept for the pool's life: a step allocates no ArrayBuffer, which would count
+ * as external memory and make V8 run a full garbage collection every few steps. Pass it as
+ * `TrainerInit.gradients`; {@link close} it when done.
  */
 export class DataParallelGradients implements GradientSource {
-  private constructor(private readonly pool: Worker[]) {}
+  // Shared with the workers and reused every step: weights out, each worker's gradients back.
+  private weights?: SharedArrayBuffer;
+  private readonly grads: Array<SharedArrayBuffer | undefined>;
+
+  private constructor(private readonly pool: Worker[]) {
+    this.grads = pool.map(() => undefined);
+  }
 
   /** Starts `workers - 1` worker threads and builds their replicas (one wasm thread each). */
   static async start(
@@ -104,22 +114,28 @@ export class DataParallelGradients implements GradientSource {
         });
       });
     }
-    const replies = this.dispatch(trainer, trainable, shares);
+    const { replies, grads: slabs } = this.dispatch(trainer, trainable, shares);
     const local = shardGradients(trainer.model, trainable, shares[0] ?? [], lora);
     // Later steps continue the counters as a one-thread run would.
     if (lora) setDropoutCalls(lora, firstCall + accumulation);
     let loss = local.loss;
     const sums = local.grads;
     try {
-      for (const reply of await replies) {
+      for (const [i, reply] of (await replies).entries()) {
         loss += reply.loss;
-        for (const [name, data] of reply.grads) {
+        const slab = slabs[i] as SharedArrays;
+        const slots = new Map(
+          slab.layout.map(([name, offset, length]) => [name, [offset, length]]),
+        );
+        for (const name of reply.written) {
           const mine = sums.get(name);
-          if (!mine)
+          const slot = slots.get(name);
+          if (!mine || !slot)
             throw new Error(`data-parallel: a worker returned an unknown gradient ${name}`);
+          const theirs = sharedView(slab.buffer, slot[0] as number, slot[1] as number);
           sums.set(
             name,
-            tf.tidy(() => tf.add(mine, tf.tensor(data, mine.shape, 'float32'))),
+            tf.tidy(() => tf.add(mine, tensorFromValues(theirs, mine.shape))),
           );
           mine.dispose();
         }
@@ -141,15 +157,16 @@ export class DataParallelGradients implements GradientSource {
     await Promise.all(this.pool.map((w) => w.terminate()));
   }
 
+  /** Writes the weights to the shared buffer and sends each busy worker its shards. */
   private dispatch(
     trainer: Trainer,
     trainable: Array<[string, tf.Variable]>,
     shares: ShardSpec[][],
-  ): Promise<ReplicaResult[]> {
+  ): { replies: Promise<ReplicaResult[]>; grads: SharedArrays[] } {
     const busy = this.pool
-      .map((worker, i): [Worker, ShardSpec[]] => [worker, shares[i + 1] ?? []])
-      .filter(([, shards]) => shards.length > 0);
-    if (busy.length === 0) return Promise.resolve([]);
+      .map((worker, i): [Worker, number, ShardSpec[]] => [worker, i, shares[i + 1] ?? []])
+      .filter(([, , shards]) => shards.length > 0);
+    if (busy.length === 0) return { replies: Promise.resolve([]), grads: [] };
     const layer = trainer.lora?.layers.values().next().value;
     const lora: ReplicaLoRA | null = layer
       ? {
@@ -161,15 +178,34 @@ export class DataParallelGradients implements GradientSource {
           seed: trainer.options.seed,
         }
       : null;
-    const weights = trainer.model
-      .namedParameters()
-      .map(([name, v]): [string, Float32Array] => [name, v.dataSync() as Float32Array]);
-    const names = trainable.map(([name]) => name);
-    return Promise.all(
-      busy.map(([worker, shards]) => {
-        const step: ReplicaStep = { type: 'step', lora, weights, trainable: names, shards };
+    const params = trainer.model.namedParameters();
+    const weights = packShared(
+      params.map(([name, v]) => [name, v.size]),
+      this.weights,
+    );
+    this.weights = weights.buffer;
+    params.forEach(([, v], i) => {
+      const [, offset, length] = weights.layout[i] as [string, number, number];
+      copyTensorInto(v, sharedView(weights.buffer, offset, length));
+    });
+    const sizes = trainable.map(([name, v]): [string, number] => [name, v.size]);
+    const grads = busy.map(([, i]) => {
+      const slab = packShared(sizes, this.grads[i]);
+      this.grads[i] = slab.buffer;
+      return slab;
+    });
+    const replies = Promise.all(
+      busy.map(([worker, , shards], k) => {
+        const step: ReplicaStep = {
+          type: 'step',
+          lora,
+          weights,
+          grads: grads[k] as SharedArrays,
+          shards,
+        };
         return call<ReplicaResult>(worker, step);
       }),
     );
+    return { replies, grads };
   }
 }
