@@ -42,6 +42,7 @@ export function planCase(
       batchSize: options.batchSize,
       seqLen: options.seqLen,
       warmupSteps: options.warmupSteps,
+      warmupSec: options.warmupSec,
       steps: options.steps,
       restartRepeats: options.restartRepeats,
       loraAlpha: options.loraAlpha,

@@ -70,6 +70,7 @@ export const caseSpecSchema = z.object({
   batchSize: z.number().int().positive(),
   seqLen: z.number().int().positive(),
   warmupSteps: z.number().int().nonnegative(),
+  warmupSec: z.number().nonnegative(),
   steps: z.number().int().positive(),
   restartRepeats: z.number().int().positive(),
   loraAlpha: z.number().positive(),
@@ -145,6 +146,8 @@ export const caseMeasurementSchema = z.object({
   }),
   reset: z.object({ zeroed: count, total: count }).nullable(),
   loss: z.object({ first: z.number(), last: z.number() }),
+  /** Untimed steps run before measuring (at least `warmupSteps`, and `warmupSec` of them); null in older results. */
+  warmupStepsRun: count.nullable().default(null),
   /**
    * Workers cases (w > 1): the machine's two-thread ceiling, measured before and after the timed
    * steps (every round's, in order); null otherwise and in older results.

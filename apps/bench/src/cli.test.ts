@@ -31,6 +31,8 @@ describe('relora-bench CLI', () => {
       '2',
       '--warmup-steps',
       '1',
+      '--warmup-sec',
+      '0',
     ];
     const run = runCli([...args, '--restart-repeats', '2', '--out-dir', outDir]);
     expect(run.stderr).not.toMatch(/FAILED|Error/);
@@ -49,6 +51,7 @@ describe('relora-bench CLI', () => {
     expect(results.environment.cpuCount).toBeGreaterThan(0);
     for (const c of results.cases) {
       expect(c.measured?.timing.stepMs.n).toBe(2);
+      expect(c.measured?.warmupStepsRun).toBe(1);
       expect(c.measured?.params).toEqual(c.analytical.params);
       expect(Number.isFinite(c.measured?.loss.last)).toBe(true);
       expect(c.derived?.tokensPerStep).toBe(8 * 64);
@@ -73,6 +76,8 @@ describe('relora-bench CLI', () => {
       '2',
       '--warmup-steps',
       '1',
+      '--warmup-sec',
+      '0',
       '--out-dir',
       dir,
     ]);

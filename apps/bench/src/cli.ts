@@ -51,6 +51,11 @@ const program = new Command('relora-bench')
     p.positiveInt,
   )
   .option('--warmup-steps <n>', `untimed steps first (default ${D.warmupSteps})`, p.positiveInt)
+  .option(
+    '--warmup-sec <s>',
+    `and untimed steps for at least this long, until V8 has optimized the step (default ${D.warmupSec}; 0: steps only)`,
+    p.nonNegative,
+  )
   .option('--steps <n>', `timed steps; medians over them (default ${D.steps})`, p.positiveInt)
   .option(
     '--restart-repeats <n>',

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { memoryReport } from '@relora/backend';
 import { uniformGenerator } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CaseMeasurement } from './case-schema';
+import type { CaseMeasurement, CaseSpec } from './case-schema';
 
 /** Milliseconds on a monotonic clock. */
 export const now = (): number => performance.now();
@@ -23,6 +23,23 @@ export async function timeMs(f: () => Promise<void>): Promise<number> {
   const start = now();
   await f();
   return now() - start;
+}
+
+/**
+ * Runs `step` untimed until both `spec.warmupSteps` steps and `spec.warmupSec` seconds have passed;
+ * returns how many steps ran.
+ */
+export async function warmUp(
+  spec: Pick<CaseSpec, 'warmupSteps' | 'warmupSec'>,
+  step: () => Promise<unknown>,
+): Promise<number> {
+  const start = now();
+  let steps = 0;
+  while (steps < spec.warmupSteps || now() - start < spec.warmupSec * 1000) {
+    await step();
+    steps++;
+  }
+  return steps;
 }
 
 /**

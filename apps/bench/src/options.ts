@@ -32,6 +32,12 @@ export interface BenchOptions {
   rounds: number;
   /** Untimed steps before measuring (compilation, allocation, optimizer state). */
   warmupSteps: number;
+  /**
+   * Warm-up also lasts at least this many seconds. V8 goes on optimizing a step's JavaScript for
+   * its first ~50 steps (packages/backend/PERF.md, section 21), which shows where steps are short
+   * and, with `workers`, takes time from a busy core. 0: `warmupSteps` alone.
+   */
+  warmupSec: number;
   /** Timed update steps; every timing reported is a median over them. */
   steps: number;
   /** Repeats of each timed merge-and-reinit and optimizer reset (relora mode). */
@@ -69,6 +75,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   vocabSize: 32100, // the T5 tokenizer the paper used
   rounds: 1,
   warmupSteps: 2,
+  warmupSec: 5,
   steps: 10,
   restartRepeats: 5,
   loraAlpha: 32,

@@ -15,7 +15,7 @@ function poolNullable(summaries: Array<Summary | null>): Summary | null {
  * Timings and matmul rates pool every round's samples (medians over all steps of all rounds), and
  * the two-thread ceilings of a workers case are kept, every round's in order; memory, parameters
  * and the reset count come from the first round (they do not depend on the round), except peak
- * RSS, the highest seen.
+ * RSS, the highest seen, and the warm-up steps run, the fewest.
  */
 export function poolRounds(rounds: CaseMeasurement[]): CaseMeasurement {
   const first = rounds[0];
@@ -39,5 +39,7 @@ export function poolRounds(rounds: CaseMeasurement[]): CaseMeasurement {
       squareGflops: pool(rounds.map((r) => r.matmul.squareGflops)),
     },
     twoThreadCeiling: first.twoThreadCeiling && rounds.flatMap((r) => r.twoThreadCeiling ?? []),
+    warmupStepsRun:
+      first.warmupStepsRun === null ? null : Math.min(...rounds.map((r) => r.warmupStepsRun ?? 0)),
   };
 }

@@ -50,10 +50,14 @@ describe('formatNotes with workers', () => {
     const notes = formatNotes(results);
     expect(notes).toMatch(/wN cases: data-parallel weak scaling/);
     expect(notes).not.toMatch(/warm-up steps/);
-    results.settings.warmupSteps = 2;
+    measured.warmupStepsRun = 3;
     expect(formatNotes(results)).toMatch(
-      /wN cases after 2 warm-up steps: .* --warmup-steps 40 measures the steady state/,
+      /wN cases after 3 warm-up steps: .* --warmup-steps 40 measures the steady state/,
     );
+    // Older results: the setting stands in for the count.
+    measured.warmupStepsRun = null;
+    results.settings.warmupSteps = 2;
+    expect(formatNotes(results)).toMatch(/wN cases after 2 warm-up steps/);
     expect(notes).toMatch(/data-parallel-weak-scaling-2-vs-1-workers-throughput: .* = 1\.72/);
     expect(notes).toMatch(
       /two-thread ceiling tiny\/relora-r2\/w2: latency loop 1\.50-1\.98x, FP loop 1\.20-1\.90x \(2 measurements/,

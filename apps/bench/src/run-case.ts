@@ -6,7 +6,7 @@ import { AdamW, resetOptimizerState } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement, CaseSpec, StepFigures } from './case-schema';
 import { measureMatmulGflops } from './matmul-rate';
-import { countModel, memoryFigures, syncOn, syntheticBatch, timeMs } from './measure-kit';
+import { countModel, memoryFigures, syncOn, syntheticBatch, timeMs, warmUp } from './measure-kit';
 import { measureDataParallel } from './run-workers-case';
 import { summarize } from './stats';
 import { createTrainStep } from './train-step';
@@ -62,10 +62,10 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
   const { step, forward } = createTrainStep(model, optimizer, trainable, batch);
 
   const losses: number[] = [];
-  for (let i = 0; i < spec.warmupSteps; i++) losses.push((await step()).loss);
+  const warmupStepsRun = await warmUp(spec, async () => losses.push((await step()).loss));
   const residentBytes = tf.memory().numBytes - baselineBytes;
   const numTensorsAfterWarmup = tf.memory().numTensors;
-  log(`${c.id}: warm-up done, ${spec.steps} measured steps`);
+  log(`${c.id}: warm-up done (${warmupStepsRun} steps), ${spec.steps} measured steps`);
 
   resetPeakMemory();
   const gradMs: number[] = [];
@@ -102,6 +102,7 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
     reset: restarts?.reset ?? null,
     loss: { first: losses[0] ?? Number.NaN, last: losses[losses.length - 1] ?? Number.NaN },
     twoThreadCeiling: null,
+    warmupStepsRun,
   };
 }
 

@@ -22,6 +22,7 @@ const spec = (mode: CaseSpec['case']['mode'], rank: number | null): CaseSpec => 
   batchSize: 8,
   seqLen: 64,
   warmupSteps: 2,
+  warmupSec: 0,
   steps: 10,
   restartRepeats: 5,
   loraAlpha: 32,

@@ -10,7 +10,7 @@ import {
 import { DataParallelGradients } from '@relora/trainer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseSpec, StepFigures, TwoThreadCeiling } from './case-schema';
-import { countModel, memoryFigures, now, syncOn, syntheticBatch } from './measure-kit';
+import { countModel, memoryFigures, now, syncOn, syntheticBatch, warmUp } from './measure-kit';
 import { summarize } from './stats';
 import { measureTwoThreadCeiling } from './two-thread-ceiling';
 
@@ -106,13 +106,15 @@ export async function measureDataParallel(
       return { gradMs: gradsDone - start, optimizerMs: now() - gradsDone };
     };
 
-    for (let i = 0; i < spec.warmupSteps; i++) await step();
+    const warmupStepsRun = await warmUp(spec, step);
     const residentBytes = tf.memory().numBytes - baselineBytes;
     const numTensorsAfterWarmup = tf.memory().numTensors;
     const ceilings: TwoThreadCeiling[] = [
       { at: 'before-steps', ...(await measureTwoThreadCeiling()) },
     ];
-    log(`${c.id}: warm-up done, ${spec.steps} measured steps on ${c.workers} threads`);
+    log(
+      `${c.id}: warm-up done (${warmupStepsRun} steps), ${spec.steps} measured steps on ${c.workers} threads`,
+    );
 
     resetPeakMemory();
     const gradMs: number[] = [];
@@ -148,6 +150,7 @@ export async function measureDataParallel(
       reset: null,
       loss: { first: losses[0] ?? Number.NaN, last: losses[losses.length - 1] ?? Number.NaN },
       twoThreadCeiling: ceilings,
+      warmupStepsRun,
     };
   } finally {
     dispose();

@@ -104,10 +104,15 @@ export function formatNotes(results: BenchResults): string {
         "(tokens/step = N x batch x seq); memory and checks are the main thread's; fwd, bwd and " +
         'restarts not timed',
     );
-    const warmup = results.settings.warmupSteps;
-    if (typeof warmup === 'number' && warmup < STEADY_STATE_WARMUP_STEPS) {
+    const setting = results.settings.warmupSteps;
+    const warmups = results.cases
+      .filter((r) => r.workers > 1)
+      .map((r) => r.measured?.warmupStepsRun ?? (typeof setting === 'number' ? setting : null))
+      .filter((n): n is number => n !== null);
+    const fewest = Math.min(...warmups);
+    if (fewest < STEADY_STATE_WARMUP_STEPS) {
       lines.push(
-        `  wN cases after ${warmup} warm-up steps: V8 keeps optimizing the step's JavaScript for ` +
+        `  wN cases after ${fewest} warm-up steps: V8 keeps optimizing the step's JavaScript for ` +
           'its first ~50 steps, on threads that then compete with the workers for the cores; ' +
           `--warmup-steps ${STEADY_STATE_WARMUP_STEPS} measures the steady state`,
       );

@@ -51,6 +51,7 @@ export function tinyMeasurement(): CaseMeasurement {
     reset: { zeroed: 490, total: 496 },
     loss: { first: 2.3, last: 2.2 },
     twoThreadCeiling: null,
+    warmupStepsRun: 45,
   };
 }
 
