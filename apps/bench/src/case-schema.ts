@@ -146,7 +146,7 @@ export const caseMeasurementSchema = z.object({
   }),
   reset: z.object({ zeroed: count, total: count }).nullable(),
   loss: z.object({ first: z.number(), last: z.number() }),
-  /** Untimed steps run before measuring (at least `warmupSteps`, and `warmupSec` of them); null in older results. */
+  /** Untimed steps run before measuring (see `warmupSec`); null in older results. */
   warmupStepsRun: count.nullable().default(null),
   /**
    * Workers cases (w > 1): the machine's two-thread ceiling, measured before and after the timed

@@ -53,7 +53,7 @@ const program = new Command('relora-bench')
   .option('--warmup-steps <n>', `untimed steps first (default ${D.warmupSteps})`, p.positiveInt)
   .option(
     '--warmup-sec <s>',
-    `and untimed steps for at least this long, until V8 has optimized the step (default ${D.warmupSec}; 0: steps only)`,
+    `then untimed steps until 40 or this many seconds, so V8 has optimized the step (default ${D.warmupSec}; 0: steps only)`,
     p.nonNegative,
   )
   .option('--steps <n>', `timed steps; medians over them (default ${D.steps})`, p.positiveInt)

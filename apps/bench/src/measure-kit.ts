@@ -4,6 +4,7 @@ import type { memoryReport } from '@relora/backend';
 import { uniformGenerator } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement, CaseSpec } from './case-schema';
+import { STEADY_STATE_WARMUP_STEPS } from './options';
 
 /** Milliseconds on a monotonic clock. */
 export const now = (): number => performance.now();
@@ -26,8 +27,8 @@ export async function timeMs(f: () => Promise<void>): Promise<number> {
 }
 
 /**
- * Runs `step` untimed until both `spec.warmupSteps` steps and `spec.warmupSec` seconds have passed;
- * returns how many steps ran.
+ * Runs `step` untimed: `spec.warmupSteps` times, then on until {@link STEADY_STATE_WARMUP_STEPS}
+ * steps or `spec.warmupSec` seconds, whichever comes first. Returns how many steps ran.
  */
 export async function warmUp(
   spec: Pick<CaseSpec, 'warmupSteps' | 'warmupSec'>,
@@ -35,7 +36,8 @@ export async function warmUp(
 ): Promise<number> {
   const start = now();
   let steps = 0;
-  while (steps < spec.warmupSteps || now() - start < spec.warmupSec * 1000) {
+  const settling = () => steps < STEADY_STATE_WARMUP_STEPS && now() - start < spec.warmupSec * 1000;
+  while (steps < spec.warmupSteps || settling()) {
     await step();
     steps++;
   }

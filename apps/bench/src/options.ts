@@ -33,9 +33,11 @@ export interface BenchOptions {
   /** Untimed steps before measuring (compilation, allocation, optimizer state). */
   warmupSteps: number;
   /**
-   * Warm-up also lasts at least this many seconds. V8 goes on optimizing a step's JavaScript for
-   * its first ~50 steps (packages/backend/PERF.md, section 21), which shows where steps are short
-   * and, with `workers`, takes time from a busy core. 0: `warmupSteps` alone.
+   * Past `warmupSteps`, warm-up goes on until {@link STEADY_STATE_WARMUP_STEPS} steps or this many
+   * seconds, whichever comes first. V8 goes on optimizing a step's JavaScript for its first ~50
+   * steps (packages/backend/PERF.md, section 21): that shows where steps are short and, with
+   * `workers`, takes time from a busy core; where steps are long it is a small share. 0:
+   * `warmupSteps` alone.
    */
   warmupSec: number;
   /** Timed update steps; every timing reported is a median over them. */
@@ -62,6 +64,9 @@ export interface BenchOptions {
   /** Where `bench-results.json`, the charts and the HTML report go. */
   outDir: string;
 }
+
+/** Warm-up steps after which V8 has (nearly) stopped re-optimizing a demo step's JavaScript. */
+export const STEADY_STATE_WARMUP_STEPS = 40;
 
 /** The default matrix: reference presets that fit a CPU; `GPU_PRESETS` join on tensorflow-gpu. */
 export const BENCH_DEFAULTS: BenchOptions = {

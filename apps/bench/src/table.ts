@@ -1,6 +1,7 @@
 // The results as a plain-text table for stdout.
 import type { TwoThreadCeiling } from './case-schema';
 import { mib, millions, percent, sig } from './format';
+import { STEADY_STATE_WARMUP_STEPS } from './options';
 import type { BenchResults, CaseResult } from './results-schema';
 
 const HEADERS = [
@@ -80,9 +81,6 @@ export function formatCeiling(ceilings: TwoThreadCeiling[]): string {
     `(${ceilings.length} measurements; 2 = two free cores)`
   );
 }
-
-/** Warm-up steps after which V8 has (nearly) stopped recompiling a demo step's JavaScript (PERF.md 21). */
-export const STEADY_STATE_WARMUP_STEPS = 40;
 
 /** Environment, ceiling, check failures and skipped cases, as lines under the table. */
 export function formatNotes(results: BenchResults): string {
