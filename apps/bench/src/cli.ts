@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { runBench } from './bench';
-import { BENCH_DEFAULTS as D, QUICK } from './options';
+import { BENCH_DEFAULTS as D, QUICK, STEADY_STATE_WARMUP_STEPS } from './options';
 import * as p from './parse-options';
 import { renderReport } from './report';
 import { formatNotes, formatTable } from './table';
@@ -53,7 +53,7 @@ const program = new Command('relora-bench')
   .option('--warmup-steps <n>', `untimed steps first (default ${D.warmupSteps})`, p.positiveInt)
   .option(
     '--warmup-sec <s>',
-    `then untimed steps until 40 or this many seconds, so V8 has optimized the step (default ${D.warmupSec}; 0: steps only)`,
+    `then untimed steps until ${STEADY_STATE_WARMUP_STEPS} or this many seconds, so V8 has optimized the step (default ${D.warmupSec}; 0: steps only)`,
     p.nonNegative,
   )
   .option('--steps <n>', `timed steps; medians over them (default ${D.steps})`, p.positiveInt)

@@ -28,7 +28,7 @@ export function copyTensorInto(t: tf.Tensor, target: Float32Array): void {
  * afterwards (backends other than wasm keep the array they are given, so it is copied for them).
  */
 export function tensorFromValues(values: Float32Array, shape: readonly number[]): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = tf.util.sizeFromShape([...shape]);
   if (size !== values.length) {
     throw new Error(
       `tensorFromValues: shape [${shape.join(', ')}] holds ${size} values, got ${values.length}`,

@@ -42,11 +42,9 @@ export const dataParallelDefaults = { workers: 2 } as const;
 export class DataParallelGradients implements GradientSource {
   // Shared with the workers and reused every step: weights out, each worker's gradients back.
   private weights?: SharedArrayBuffer;
-  private readonly grads: Array<SharedArrayBuffer | undefined>;
+  private readonly grads: SharedArrayBuffer[] = [];
 
-  private constructor(private readonly pool: Worker[]) {
-    this.grads = pool.map(() => undefined);
-  }
+  private constructor(private readonly pool: Worker[]) {}
 
   /** Starts `workers - 1` worker threads and builds their replicas (one wasm thread each). */
   static async start(
@@ -124,15 +122,13 @@ export class DataParallelGradients implements GradientSource {
       for (const [i, reply] of (await replies).entries()) {
         loss += reply.loss;
         const slab = slabs[i] as SharedArrays;
-        const slots = new Map(
-          slab.layout.map(([name, offset, length]) => [name, [offset, length]]),
-        );
-        for (const name of reply.written) {
+        const written = new Set(reply.written);
+        for (const [name, offset, length] of slab.layout) {
+          if (!written.has(name)) continue;
           const mine = sums.get(name);
-          const slot = slots.get(name);
-          if (!mine || !slot)
+          if (!mine)
             throw new Error(`data-parallel: a worker returned an unknown gradient ${name}`);
-          const theirs = sharedView(slab.buffer, slot[0] as number, slot[1] as number);
+          const theirs = sharedView(slab.buffer, offset, length);
           sums.set(
             name,
             tf.tidy(() => tf.add(mine, tensorFromValues(theirs, mine.shape))),
