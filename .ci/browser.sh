@@ -10,7 +10,7 @@ if [ ! -x /usr/bin/chromium ]; then
     || { tail -20 /tmp/relora-chromium-install.log; echo "chromium could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-if ! npx turbo run build --filter='@relora/web...' --output-logs=errors-only; then
+if ! npx -y pnpm@10.34.8 exec turbo run build --filter='@relora/web...' --output-logs=errors-only; then
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export CI=true
 
 build_failed=0
-npx turbo run build --filter='./packages/*' --continue --output-logs=errors-only || build_failed=1
+npx -y pnpm@10.34.8 exec turbo run build --filter='./packages/*' --continue --output-logs=errors-only || build_failed=1
 
 rm -f tests/consumers/.results/consumers.json
 npx vitest run --config tests/consumers/vitest.config.ts

@@ -39,6 +39,7 @@ export function planCase(
       case: c,
       config,
       backend: options.backend ?? null,
+      verbose: options.verbose,
       batchSize: options.batchSize,
       seqLen: options.seqLen,
       warmupSteps: options.warmupSteps,

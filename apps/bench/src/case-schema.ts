@@ -67,6 +67,8 @@ export const caseSpecSchema = z.object({
     initializerRange: z.number().positive(),
   }),
   backend: z.string().nullable(),
+  /** Log the backends skipped on the way to the chosen one, and why. */
+  verbose: z.boolean(),
   batchSize: z.number().int().positive(),
   seqLen: z.number().int().positive(),
   warmupSteps: z.number().int().nonnegative(),

@@ -80,6 +80,7 @@ const program = new Command('relora-bench')
   .option('--seed <n>', `seed (default ${D.seed})`, p.nonNegative)
   .option('--case-timeout-sec <n>', `limit per case (default ${D.caseTimeoutSec})`, p.positiveInt)
   .option('--out-dir <dir>', `where results go (default ${D.outDir})`)
+  .option('--verbose', 'also print the backends skipped on the way to the chosen one, and why')
   .exitOverride();
 
 async function main(): Promise<number> {

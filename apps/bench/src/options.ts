@@ -63,6 +63,8 @@ export interface BenchOptions {
   caseTimeoutSec: number;
   /** Where `bench-results.json`, the charts and the HTML report go. */
   outDir: string;
+  /** Also print the backends skipped on the way to the chosen one, and why. */
+  verbose: boolean;
 }
 
 /** Warm-up steps after which V8 has (nearly) stopped re-optimizing a demo step's JavaScript. */
@@ -93,6 +95,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   seed: 0,
   caseTimeoutSec: 1800,
   outDir: 'runs/bench',
+  verbose: false,
 };
 
 /** Added to the default matrix when the backend is `tensorflow-gpu`. */

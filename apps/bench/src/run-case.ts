@@ -1,5 +1,11 @@
 // Measures one case in this process: memory, step times, restart costs and the matmul ceiling.
-import { type BackendName, initBackend, memoryReport, resetPeakMemory } from '@relora/backend';
+import {
+  type BackendName,
+  describeSkippedBackends,
+  initBackend,
+  memoryReport,
+  resetPeakMemory,
+} from '@relora/backend';
 import { createLlama } from '@relora/llama';
 import { applyLoRA, type LoRAHandle } from '@relora/lora';
 import { AdamW, resetOptimizerState } from '@relora/optim';
@@ -121,6 +127,8 @@ export async function runCase(
     ...(c.threads !== null ? { wasmThreads: c.threads } : {}),
   });
   log(`${c.id}: backend ${info.name}${info.threads ? `, ${info.threads} thread(s)` : ''}`);
+  const skipped = spec.verbose ? describeSkippedBackends(info) : undefined;
+  if (skipped) log(`${c.id}: ${skipped}`);
 
   const { config } = spec;
   const matmulShape: [number, number, number] = [

@@ -19,6 +19,7 @@ const spec = (mode: CaseSpec['case']['mode'], rank: number | null): CaseSpec => 
     initializerRange: 0.02,
   },
   backend: 'cpu',
+  verbose: false,
   batchSize: 8,
   seqLen: 64,
   warmupSteps: 2,

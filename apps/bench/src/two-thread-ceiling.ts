@@ -45,19 +45,27 @@ export async function loopScaling(body: string, n: number): Promise<LoopScaling>
   return { aloneMs, pairMs, scaling: (2 * aloneMs) / Math.max(...pairMs) };
 }
 
+/** Loop bodies and their iteration counts, as {@link measureTwoThreadCeiling} takes them. */
+export type CeilingLoops = Record<keyof typeof CEILING_LOOPS, { body: string; iterations: number }>;
+
 /**
  * Both loops' two-thread scaling, one after the other (about 1 s at `scale` 1). Near 2 for both:
  * two cores were free; the latency loop near 2 and the FP loop near 1: two hardware threads of
- * one core; both near 1: another process had a core. `scale` multiplies the iterations.
+ * one core; both near 1: another process had a core. `scale` multiplies the iterations; `loops`
+ * replaces the loops themselves (tests).
  */
 export async function measureTwoThreadCeiling(
   scale = 1,
+  loops: CeilingLoops = {
+    latency: { body: CEILING_LOOPS.latency, iterations: CEILING_ITERATIONS.latency },
+    fpThroughput: { body: CEILING_LOOPS.fpThroughput, iterations: CEILING_ITERATIONS.fpThroughput },
+  },
 ): Promise<{ latency: LoopScaling; fpThroughput: LoopScaling }> {
   const iterations = (n: number) => Math.max(1, Math.round(n * scale));
-  const latency = await loopScaling(CEILING_LOOPS.latency, iterations(CEILING_ITERATIONS.latency));
+  const latency = await loopScaling(loops.latency.body, iterations(loops.latency.iterations));
   const fpThroughput = await loopScaling(
-    CEILING_LOOPS.fpThroughput,
-    iterations(CEILING_ITERATIONS.fpThroughput),
+    loops.fpThroughput.body,
+    iterations(loops.fpThroughput.iterations),
   );
   return { latency, fpThroughput };
 }

@@ -143,7 +143,8 @@ async function trainWith(
     run_tokenizer: run.tokenizer.identity(),
   });
   if (run.resumeFrom) dir.truncateAfter(trainer.updateStep);
-  for (const line of describeRun(run, trainer, config.saveDir)) output.out(line);
+  for (const line of describeRun(run, trainer, config.saveDir, config.values.verbose === true))
+    output.out(line);
   const progress = new Progress(
     output,
     trainer.updateStep,

@@ -175,6 +175,7 @@ export const cliOptions: readonly CliOption[] = [
   opt('sampleTokens', 'int', 200, 'tokens generated as a sample at the end; 0 disables'),
   opt('prompt', 'string', 'The ', 'prompt of the sample generation'),
   opt('logEvery', 'int', 10, 'print a plain line every N steps when not on a terminal'),
+  opt('verbose', 'bool', false, 'also print the backends skipped by --backend auto, and why'),
 ];
 
 const byName = new Map<string, CliOption>();

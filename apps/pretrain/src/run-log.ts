@@ -1,4 +1,5 @@
 // Wires trainer events to the run directory's JSON lines and the progress display; the run's header and sample.
+import { describeSkippedBackends } from '@relora/backend';
 import type { Tokenizer } from '@relora/data';
 import type { LlamaModel } from '@relora/llama';
 import type { Trainer } from '@relora/trainer';
@@ -41,7 +42,12 @@ export function attachRunLog(trainer: Trainer, dir: RunDirectory, progress: Prog
 }
 
 /** The lines printed before training: what runs where. */
-export function describeRun(run: PreparedRun, trainer: Trainer, saveDir: string): string[] {
+export function describeRun(
+  run: PreparedRun,
+  trainer: Trainer,
+  saveDir: string,
+  verbose = false,
+): string[] {
   const o = trainer.options;
   const m = run.modelConfig;
   const params = trainer.model
@@ -52,9 +58,11 @@ export function describeRun(run: PreparedRun, trainer: Trainer, saveDir: string)
     o.mode === 'full'
       ? 'full-rank training'
       : `${o.warmStartSteps > 0 && !run.warmedUp ? `full-rank warm start for ${o.warmStartSteps} steps, then ` : ''}${o.mode === 'relora' ? `ReLoRA (r=${o.loraR}, merge every ${o.relora} steps, ${Math.max(0, (o.numTrainingSteps - o.warmStartSteps) / (o.relora ?? 1) - 1)} restarts)` : `LoRA (r=${o.loraR}${o.warmStartSteps > 0 || trainer.updateStep > 0 ? '' : ', from scratch: no frozen weights'})`}`;
+  const skipped = verbose ? describeSkippedBackends(run.backend) : undefined;
   return [
     `relora-pretrain: ${plan}; ${o.numTrainingSteps} update steps of ${o.totalBatchSize} x ${o.maxLength} tokens (micro-batch ${o.batchSize}), ${o.scheduler} LR peak ${o.lr}`,
     `model: LLaMA ${m.numLayers} layers, d=${m.hiddenSize}, ${m.numHeads} heads, vocab ${m.vocabSize} (${(params / 1e6).toFixed(2)}M parameters); backend ${run.backend.name}`,
+    ...(skipped ? [skipped] : []),
     `data: ${run.loaders.train.tokens} training tokens, ${run.loaders.validation.tokens} validation tokens (${run.tokenizer.name} tokenizer)`,
     `${run.resumeFrom ? `resuming from ${run.resumeFrom} at update step ${trainer.updateStep}; ` : ''}${run.warmedUp ? `starting from warmed-up ${run.warmedUp.dir} at update step ${run.warmedUp.step}; ` : ''}writing to ${saveDir}`,
   ];

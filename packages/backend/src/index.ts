@@ -2,7 +2,7 @@
 
 export { CPU_KERNELS, registerCpuKernels } from './cpu/register-cpu-kernels';
 export type { BackendInfo, BackendName, InitBackendOptions } from './init-backend';
-export { INIT_BACKEND_DEFAULTS, initBackend } from './init-backend';
+export { describeSkippedBackends, INIT_BACKEND_DEFAULTS, initBackend } from './init-backend';
 export type { AdamWUpdateAttrs } from './kernels/adamw-update';
 export { ADAMW_UPDATE_KERNEL } from './kernels/adamw-update';
 export type { DropoutMaskAttrs } from './kernels/dropout-mask';

@@ -5,8 +5,10 @@ import { version_layers } from '@tensorflow/tfjs-layers';
 import { batchMatMulGradConfig } from './batch-mat-mul-grad';
 import { registerCpuKernels } from './cpu/register-cpu-kernels';
 import { installPeakTracking } from './memory-report';
+import { isNode } from './node-builtins';
+import { type TfjsNodePackage, tfjsNodeUnavailable, withTfjsWarningsOff } from './tfjs-node-probe';
 import { registerWasmKernels } from './wasm/register-wasm-kernels';
-import { isNode, useThreadedWasm } from './wasm/threaded-wasm-node';
+import { useThreadedWasm } from './wasm/threaded-wasm-node';
 
 /** Backends in the order `initBackend` tries them. */
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -47,6 +49,15 @@ export interface BackendInfo {
   kernels: string[];
 }
 
+/**
+ * One line naming the backends tried before the chosen one and why each was skipped, e.g.
+ * `backends skipped: tensorflow-gpu (...); tensorflow (...)`; `undefined` when none was.
+ */
+export function describeSkippedBackends(info: Pick<BackendInfo, 'skipped'>): string | undefined {
+  if (info.skipped.length === 0) return undefined;
+  return `backends skipped: ${info.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}`;
+}
+
 interface Loaded {
   tfBackend: string;
   versions: Record<string, string>;
@@ -65,18 +76,20 @@ function nodeVersions(mod: unknown): Record<string, string> {
     : {};
 }
 
+// Imports a tfjs-node package only once it looks loadable, so a missing one costs no warnings.
+async function loadTfjsNode(pkg: TfjsNodePackage): Promise<Loaded> {
+  const unavailable = tfjsNodeUnavailable(pkg);
+  if (unavailable) throw new Error(unavailable);
+  const mod = await withTfjsWarningsOff(() => importOptional(pkg));
+  return { tfBackend: 'tensorflow', versions: nodeVersions(mod) };
+}
+
 async function load(name: BackendName, options: InitBackendOptions): Promise<Loaded> {
   switch (name) {
     case 'tensorflow-gpu':
-      return {
-        tfBackend: 'tensorflow',
-        versions: nodeVersions(await importOptional('@tensorflow/tfjs-node-gpu')),
-      };
+      return loadTfjsNode('@tensorflow/tfjs-node-gpu');
     case 'tensorflow':
-      return {
-        tfBackend: 'tensorflow',
-        versions: nodeVersions(await importOptional('@tensorflow/tfjs-node')),
-      };
+      return loadTfjsNode('@tensorflow/tfjs-node');
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       await setWasmThreads(options.wasmThreads);
@@ -87,6 +100,15 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Loa
       return { tfBackend: 'cpu', versions: { 'tfjs-backend-cpu': cpu.version_cpu } };
     }
   }
+}
+
+// tfjs-backend-cpu prints a banner advising tfjs-node on its first tensor in Node; which backend
+// runs is the caller's choice, reported in BackendInfo, so the banner is noise.
+function silenceCpuBanner(): void {
+  const registry = (tf.engine() as unknown as { registry: Record<string, { firstUse?: boolean }> })
+    .registry;
+  const cpu = registry.cpu; // only an initialised cpu backend: findBackend would create one
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
 }
 
 let wasmThreadsSet = 1;
@@ -135,6 +157,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       const ok = await tf.setBackend(loaded.tfBackend);
       if (!ok) throw new Error(`tf.setBackend('${loaded.tfBackend}') returned false`);
       await tf.ready();
+      silenceCpuBanner();
       const versions = {
         'tfjs-core': tf.version_core,
         'tfjs-layers': version_layers,

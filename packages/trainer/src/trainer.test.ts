@@ -63,10 +63,14 @@ describe('Trainer', () => {
     const steps: StepEvent[] = [];
     const restarts: number[] = [];
     const evals: number[] = [];
+    const perplexities: number[] = [];
     let phaseAt = -1;
     trainer.on('step', (e) => steps.push(e));
     trainer.on('restart', (e) => restarts.push(e.updateStep));
-    trainer.on('eval', (e) => evals.push(e.updateStep));
+    trainer.on('eval', (e) => {
+      evals.push(e.updateStep);
+      perplexities.push(e.perplexity);
+    });
     trainer.on('phase', (e) => {
       phaseAt = e.updateStep;
     });
@@ -84,7 +88,15 @@ describe('Trainer', () => {
     expect(
       steps.every((s) => Number.isFinite(s.loss) && s.tokensSeen === s.updateStep * 4 * 16),
     ).toBe(true);
-    expect(result.perplexity).toBeLessThan(258);
+    // It learns through both phases and the restart: step 0 is near uniform over 258 bytes (259.8),
+    // every evaluation is lower than the one before (248.5, 227.2, 219.1 at lr 1e-3), and the last
+    // is at least 12% below step 0; the result reports the last.
+    expect(perplexities[0]).toBeGreaterThan(250);
+    for (let i = 1; i < perplexities.length; i++) {
+      expect(perplexities[i]).toBeLessThan(perplexities[i - 1]!);
+    }
+    expect(perplexities.at(-1)!).toBeLessThan(0.88 * perplexities[0]!);
+    expect(result.perplexity).toBe(perplexities.at(-1));
     model.dispose();
   });
 

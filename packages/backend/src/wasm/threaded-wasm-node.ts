@@ -1,23 +1,9 @@
 // Starts tfjs-backend-wasm's threaded SIMD build in Node, where tfjs itself never does (its workers start from blob URLs).
 import * as tf from '@tensorflow/tfjs-core';
+import { builtin } from '../node-builtins';
 
-// biome-ignore lint/suspicious/noExplicitAny: the Emscripten module and Node built-ins are untyped here.
+// biome-ignore lint/suspicious/noExplicitAny: the Emscripten module is untyped.
 type Any = any;
-
-// Node built-ins without a static import, so the main entry still bundles for browsers (Node >= 20.16).
-function builtin(name: string): Any {
-  const get = (globalThis as Any).process?.getBuiltinModule;
-  if (typeof get !== 'function')
-    throw new Error(
-      `threaded wasm needs Node >= 20.16 (process.getBuiltinModule), cannot load ${name}`,
-    );
-  return get(name);
-}
-
-/** Whether this is Node, where tfjs-backend-wasm runs single-threaded unless {@link useThreadedWasm} is called. */
-export function isNode(): boolean {
-  return typeof (globalThis as Any).process?.versions?.node === 'string';
-}
 
 /** The wasm backend's threaded module, set up the way tfjs-backend-wasm's own `init()` sets up its modules. */
 async function loadThreadedModule(threads: number): Promise<Any> {
