@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { appConfig } from '../../tsup.app';
 
-export default defineConfig({
-  entry: ['src/cli.ts'],
-  format: ['esm'],
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-});
+export default appConfig(['src/cli.ts']);

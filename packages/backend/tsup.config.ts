@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.library';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  // import.meta.url in the CJS build: the threaded wasm loader resolves tfjs-backend-wasm's files from it.
-  shims: true,
-});
+// import.meta.url in the CJS build: the threaded wasm loader resolves tfjs-backend-wasm's files from it.
+export default libraryConfig(['src/index.ts'], { shims: true });

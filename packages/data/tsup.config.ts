@@ -1,12 +1,5 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.library';
 
-export default defineConfig({
-  // index: browser-safe; node: files and shards; cli: the relora-pretokenize binary.
-  entry: { index: 'src/index.ts', node: 'src/node.ts', cli: 'src/node/cli.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', node: 'src/node.ts' } },
-  clean: true,
-  sourcemap: true,
-  shims: true,
-  target: 'es2022',
-});
+// index: browser-safe; node: files and shards.
+// shims: import.meta.url in the CJS build, where the Brown corpus files are resolved from.
+export default libraryConfig({ index: 'src/index.ts', node: 'src/node.ts' }, { shims: true });

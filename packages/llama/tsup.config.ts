@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.library';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-});
+// index: browser-safe; node: safetensors files on disk.
+export default libraryConfig(['src/index.ts', 'src/node.ts']);

@@ -15,8 +15,13 @@ import {
   tail,
   toCommonJs,
   toEsm,
-} from './consumer-projects';
-import { checkOutput, type PublicPackage, publicPackages, readExample } from './readme-example';
+} from './consumer-projects.test-support';
+import {
+  checkOutput,
+  type PublicPackage,
+  publicPackages,
+  readExample,
+} from './readme-example.test-support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOOLS = ['publint@0.3', '@arethetypeswrong/cli@0.18'];

@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { checkOutput, type PublicPackage, publicPackages, readExample } from './readme-example';
+import {
+  checkOutput,
+  type PublicPackage,
+  publicPackages,
+  readExample,
+} from './readme-example.test-support';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'relora-readme-'));

@@ -1,8 +1,6 @@
 // Analytical parameter, byte and FLOP counts of a LLaMA decoder in each training mode.
+import type { TrainingMode } from '@relora/trainer';
 import { layerLinears, type ModelShape } from './model-shape';
-
-/** How the model trains: every weight, LoRA factors on a frozen model, or LoRA with restarts. */
-export type Mode = 'full' | 'lora' | 'relora';
 
 /** Bytes per float32 element: every tensor the suite counts is float32. */
 export const BYTES_PER_FLOAT = 4;
@@ -15,7 +13,8 @@ export interface LoRAShape {
   trainableScaling?: boolean;
 }
 
-export interface ParameterCounts {
+/** The analytical element counts of a model in one training mode. */
+export interface AnalyticalParameterCounts {
   /** Every float the model holds, frozen or not. */
   total: number;
   /** Floats the optimizer updates (and keeps m and v for). */
@@ -63,7 +62,11 @@ export function unwrappedParameters(shape: ModelShape): number {
  * Parameter counts of the model in a mode. In `lora` and `relora` the wrapped kernels are frozen
  * and the LoRA factors, embeddings, norms and head train (the paper's setup).
  */
-export function countParameters(shape: ModelShape, mode: Mode, lora?: LoRAShape): ParameterCounts {
+export function countParameters(
+  shape: ModelShape,
+  mode: TrainingMode,
+  lora?: LoRAShape,
+): AnalyticalParameterCounts {
   const wrapped = wrappedLinearParameters(shape);
   const rest = unwrappedParameters(shape);
   if (mode === 'full')
@@ -88,7 +91,7 @@ export function sequenceBufferBytes(shape: ModelShape, seqLen: number): number {
 }
 
 /** Float32 bytes of weights, gradients and AdamW state for the given counts. */
-export function countBytes(params: ParameterCounts): ByteCounts {
+export function countBytes(params: AnalyticalParameterCounts): ByteCounts {
   return {
     weights: params.total * BYTES_PER_FLOAT,
     gradients: params.trainable * BYTES_PER_FLOAT,

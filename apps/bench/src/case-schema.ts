@@ -1,10 +1,11 @@
 // Schemas of what passes between the suite and a case's child process: the spec in, the figures out.
 import { z } from 'zod';
+import { RESET_MODES, TRAINING_MODES } from './options';
 
 const count = z.number().int().nonnegative();
 const bytes = z.number().nonnegative();
 
-export const modeSchema = z.enum(['full', 'lora', 'relora']);
+export const modeSchema = z.enum(TRAINING_MODES);
 
 export const summarySchema = z.object({
   n: z.number().int().positive(),
@@ -77,7 +78,7 @@ export const caseSpecSchema = z.object({
   restartRepeats: z.number().int().positive(),
   loraAlpha: z.number().positive(),
   loraDropout: z.number().min(0).max(1),
-  resetMode: z.enum(['zero', 'random', 'magnitude']),
+  resetMode: z.enum(RESET_MODES),
   resetRatio: z.number().min(0).max(1),
   seed: z.number().int(),
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countBytes, countParameters } from './analytical';
 import { checkCase } from './checks';
 import { deriveFigures } from './derive';
-import { TINY, tinyMeasurement, tinyWorkersMeasurement } from './test-fixtures';
+import { TINY, tinyMeasurement, tinyWorkersMeasurement } from './tiny-results.test-support';
 
 const params = countParameters(TINY, 'relora', { rank: 2 });
 const analytical = { params, bytes: countBytes(params), bufferBytes: 0 };

@@ -1,5 +1,5 @@
 // The suite's self-checks: measured memory and parameters against the analytical counts.
-import type { ByteCounts, ParameterCounts } from './analytical';
+import type { AnalyticalParameterCounts, ByteCounts } from './analytical';
 import type { CaseMeasurement } from './case-schema';
 import type { Check } from './results-schema';
 
@@ -24,7 +24,7 @@ export function describeTolerance(t: Tolerance): string {
 /** Every check of one case; a failed check flags a mismatch, it does not stop the run. */
 export function checkCase(
   caseId: string,
-  analytical: { params: ParameterCounts; bytes: ByteCounts; bufferBytes: number },
+  analytical: { params: AnalyticalParameterCounts; bytes: ByteCounts; bufferBytes: number },
   measured: CaseMeasurement,
   tolerance: Tolerance,
 ): Check[] {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compareCases, weakScalingName } from './comparisons';
 import type { CaseResult } from './results-schema';
 import { mapSummary } from './stats';
-import { tinyResults } from './test-fixtures';
+import { tinyResults } from './tiny-results.test-support';
 
 function variant(
   mode: CaseResult['mode'],

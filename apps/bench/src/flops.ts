@@ -1,5 +1,6 @@
 // Model FLOPs per trained token of a LLaMA decoder: 6N plus the attention term, per mode.
-import type { LoRAShape, Mode } from './analytical';
+import type { TrainingMode } from '@relora/trainer';
+import type { LoRAShape } from './analytical';
 import { loraParameters, wrappedLinearParameters } from './analytical';
 import type { ModelShape } from './model-shape';
 
@@ -17,7 +18,7 @@ export const FLOPS_FORMULA =
  */
 export function flopsPerToken(
   shape: ModelShape,
-  mode: Mode,
+  mode: TrainingMode,
   seqLen: number,
   lora?: LoRAShape,
 ): number {

@@ -1,5 +1,5 @@
 // Expands presets x modes x ranks (x thread counts x data-parallel workers) into the cases to run.
-import type { Mode } from './analytical';
+import type { TrainingMode } from '@relora/trainer';
 import type { ModelShape } from './model-shape';
 
 /** One benchmark case: one model in one mode, run in its own process. */
@@ -7,7 +7,7 @@ export interface BenchCase {
   /** Stable name, e.g. `9m/full`, `9m/relora-r32`, `9m/lora-r8/t2`, `demo/full/w2`. */
   id: string;
   preset: string;
-  mode: Mode;
+  mode: TrainingMode;
   /** LoRA rank; null in `full` mode. */
   rank: number | null;
   /** Backend threads; null means the backend's default. */
@@ -18,7 +18,7 @@ export interface BenchCase {
 
 export interface MatrixSpec {
   presets: string[];
-  modes: Mode[];
+  modes: TrainingMode[];
   ranks: number[];
   /** Thread counts to compare; empty means one run at the backend's default. */
   threads: number[];
@@ -34,7 +34,7 @@ export interface Matrix {
 
 function caseId(
   preset: string,
-  mode: Mode,
+  mode: TrainingMode,
   rank: number | null,
   threads: number | null,
   workers: number | null,

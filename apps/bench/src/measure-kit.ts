@@ -1,7 +1,7 @@
 // Small measuring tools for the child: a clock, a backend sync, seeded token batches, parameter and memory counts.
 import { performance } from 'node:perf_hooks';
 import type { memoryReport } from '@relora/backend';
-import { uniformGenerator } from '@relora/optim';
+import { mulberry32 } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement, CaseSpec } from './case-schema';
 import { STEADY_STATE_WARMUP_STEPS } from './options';
@@ -54,7 +54,7 @@ export function syntheticBatch(
   vocabSize: number,
   seed: number,
 ): { inputIds: tf.Tensor2D; targets: tf.Tensor2D } {
-  const random = uniformGenerator(seed);
+  const random = mulberry32(seed);
   const tokens = Int32Array.from({ length: batch * (seqLen + 1) }, () =>
     Math.floor(random() * vocabSize),
   );

@@ -1,15 +1,28 @@
 // The suite's options, their defaults, and the `--quick` matrix.
-import type { Mode } from './analytical';
+import type { BackendName } from '@relora/backend';
+import type { ResetMode } from '@relora/optim';
+import type { TrainingMode } from '@relora/trainer';
 
-/** Optimizer-reset policy at a ReLoRA restart (see `@relora/optim` `resetOptimizerState`). */
-export type ResetMode = 'zero' | 'random' | 'magnitude';
+// Each list names every member of its type once: the records stop compiling when a type changes.
+/** The training modes of `@relora/trainer`. */
+export const TRAINING_MODES = Object.keys({
+  full: 0,
+  lora: 0,
+  relora: 0,
+} satisfies Record<TrainingMode, 0>) as TrainingMode[];
+/** The optimizer resets of `@relora/optim`'s `resetOptimizerState`. */
+export const RESET_MODES = Object.keys({
+  zero: 0,
+  random: 0,
+  magnitude: 0,
+} satisfies Record<ResetMode, 0>) as ResetMode[];
 
 /** Everything a bench run can be told. Defaults in `BENCH_DEFAULTS`, `--quick` in `QUICK`. */
 export interface BenchOptions {
   /** Model presets of `@relora/llama` to run. */
   presets: string[];
   /** Training modes to compare. */
-  modes: Mode[];
+  modes: TrainingMode[];
   /** LoRA ranks for `lora` and `relora` (ranks >= the model width are skipped). */
   ranks: number[];
   /** Backend thread counts to compare; empty: the backend's default only. */
@@ -21,7 +34,7 @@ export interface BenchOptions {
    */
   workers: number[];
   /** Backend to force (`tensorflow-gpu`, `tensorflow`, `wasm`, `cpu`); undefined: best available. */
-  backend?: string;
+  backend?: BackendName;
   /** Sequences per update step (per micro-batch: a workers case's step has one per thread). */
   batchSize: number;
   /** Tokens per sequence T (also the model's maxSeqLen). */
@@ -35,7 +48,7 @@ export interface BenchOptions {
   /**
    * Past `warmupSteps`, warm-up goes on until {@link STEADY_STATE_WARMUP_STEPS} steps or this many
    * seconds, whichever comes first. V8 goes on optimizing a step's JavaScript for its first ~50
-   * steps (packages/backend/PERF.md, section 21): that shows where steps are short and, with
+   * steps (packages/backend/PERF-LOG.md, section 21): that shows where steps are short and, with
    * `workers`, takes time from a busy core; where steps are long it is a small share. 0:
    * `warmupSteps` alone.
    */

@@ -1,12 +1,19 @@
 // Turns command-line values into `BenchOptions`: defaults < `--quick` < flags, validated.
+import { type BackendName, INIT_BACKEND_DEFAULTS } from '@relora/backend';
+import type { ResetMode } from '@relora/optim';
+import type { TrainingMode } from '@relora/trainer';
 import { DATA_PARALLEL_BACKENDS } from '@relora/trainer/node';
 import { InvalidArgumentError } from 'commander';
-import type { Mode } from './analytical';
-import { BENCH_DEFAULTS, type BenchOptions, GPU_PRESETS, QUICK, type ResetMode } from './options';
+import {
+  BENCH_DEFAULTS,
+  type BenchOptions,
+  GPU_PRESETS,
+  QUICK,
+  RESET_MODES,
+  TRAINING_MODES,
+} from './options';
 
-const MODES: Mode[] = ['full', 'lora', 'relora'];
-const RESET_MODES: ResetMode[] = ['zero', 'random', 'magnitude'];
-const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const BACKENDS = INIT_BACKEND_DEFAULTS.order;
 
 /** A positive integer, or a commander error naming what was expected. */
 export function positiveInt(value: string): number {
@@ -46,11 +53,13 @@ export function intList(value: string): number[] {
 }
 
 /** A comma-separated list of modes. */
-export function modeList(value: string): Mode[] {
+export function modeList(value: string): TrainingMode[] {
   return nameList(value).map((m) => {
-    if (!MODES.includes(m as Mode))
-      throw new InvalidArgumentError(`expected modes among ${MODES.join(', ')}, got '${m}'`);
-    return m as Mode;
+    if (!TRAINING_MODES.includes(m as TrainingMode))
+      throw new InvalidArgumentError(
+        `expected modes among ${TRAINING_MODES.join(', ')}, got '${m}'`,
+      );
+    return m as TrainingMode;
   });
 }
 
@@ -63,10 +72,10 @@ export function resetMode(value: string): ResetMode {
 }
 
 /** One of the backends `@relora/backend` knows. */
-export function backendName(value: string): string {
-  if (!BACKENDS.includes(value))
+export function backendName(value: string): BackendName {
+  if (!BACKENDS.includes(value as BackendName))
     throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}, got '${value}'`);
-  return value;
+  return value as BackendName;
 }
 
 /**

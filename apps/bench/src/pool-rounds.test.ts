@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { poolRounds } from './pool-rounds';
 import { summarize } from './stats';
-import { tinyCeiling, tinyMeasurement, tinyWorkersMeasurement } from './test-fixtures';
+import { tinyCeiling, tinyMeasurement, tinyWorkersMeasurement } from './tiny-results.test-support';
 
 describe('poolRounds', () => {
   it('re-summarises the samples of all rounds and keeps the first round memory', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderReport } from './report';
 import { formatNotes, formatTable } from './table';
-import { tinyResults, tinyWorkersMeasurement } from './test-fixtures';
+import { tinyResults, tinyWorkersMeasurement } from './tiny-results.test-support';
 
 describe('formatTable', () => {
   it('has one row per case, with analytical and measured memory and timing', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { caseMeasurementSchema } from './case-schema';
 import { deriveFigures } from './derive';
 import { validateResults } from './results-schema';
-import { tinyMeasurement, tinyResults, tinyWorkersMeasurement } from './test-fixtures';
+import { tinyMeasurement, tinyResults, tinyWorkersMeasurement } from './tiny-results.test-support';
 
 describe('validateResults', () => {
   it('accepts a complete result, unchanged', () => {

@@ -15,7 +15,7 @@ import { measureMatmulGflops } from './matmul-rate';
 import { countModel, memoryFigures, syncOn, syntheticBatch, timeMs, warmUp } from './measure-kit';
 import { measureDataParallel } from './run-workers-case';
 import { summarize } from './stats';
-import { createTrainStep } from './train-step';
+import { createTimedStep } from './timed-step';
 
 const SQUARE_MATMUL = 512;
 
@@ -65,7 +65,7 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
         });
   const trainable = model.trainableVariables();
   const optimizer = new AdamW({ lr: 1e-3 });
-  const { step, forward } = createTrainStep(model, optimizer, trainable, batch);
+  const { step, forward } = createTimedStep(model, optimizer, trainable, batch);
 
   const losses: number[] = [];
   const warmupStepsRun = await warmUp(spec, async () => losses.push((await step()).loss));

@@ -48,7 +48,10 @@ export function workersTrainerOptions(spec: CaseSpec): Partial<TrainerOptions> {
   };
 }
 
-/** `count` seeded micro-batches, handed out in turn as copies (the gradient source disposes them). */
+/**
+ * `count` seeded micro-batches, handed out in turn as copies (the gradient source disposes them).
+ * The bench never checkpoints, so the source has no data cursor.
+ */
 function syntheticSource(spec: CaseSpec, count: number) {
   const batches = Array.from({ length: count }, (_, k) =>
     syntheticBatch(spec.batchSize, spec.seqLen, spec.config.vocabSize, spec.seed + k),
@@ -59,8 +62,12 @@ function syntheticSource(spec: CaseSpec, count: number) {
       const b = batches[taken++ % count]!;
       return { inputIds: tf.clone(b.inputIds), targets: tf.clone(b.targets) };
     },
-    cursor: () => taken,
-    restore: () => {},
+    cursor: () => {
+      throw new Error('bench: synthetic batches have no data cursor');
+    },
+    restore: () => {
+      throw new Error('bench: synthetic batches have no data cursor');
+    },
   };
   return { source, dispose: () => tf.dispose(batches.flatMap((b) => [b.inputIds, b.targets])) };
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main';
 import { parseArgs } from './parse-args';
 import { resolveConfig } from './resolve-config';
-import { tinyArgs, writeTinyModelConfig } from './test-fixtures';
+import { tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
 
 function parseFlags(argv: string[]) {
   const parsed = parseArgs(argv);

@@ -65,7 +65,7 @@ async function train(
   const run = await prepareRun(config);
   const model = run.createModel();
   const dir = new RunDirectory(config.saveDir);
-  const gradients = await startWorkers(config.values.workers as number, run);
+  const gradients = await startWorkers(config.values.workers, run);
   try {
     return await trainWith(config, run, model, dir, gradients, output, options);
   } finally {
@@ -114,19 +114,13 @@ async function trainWith(
       writeCheckpoint(t, {
         dir: dir.checkpointsDir,
         config: run.modelConfig,
-        keep: config.values.keepCheckpoints as number | null,
+        keep: config.values.keepCheckpoints,
       }),
   });
+  // As the reference, a warmed-up run continues the warm run's counters and its data order. A
+  // cursor of other data or another batch size is not an error: the data starts from the beginning.
   const warm = run.warmedUp?.state;
-  if (warm) {
-    // As the reference, a warmed-up run continues the warm run's counters and its data order (it
-    // skips the batches already seen); on other data or batch size the data starts from the beginning.
-    trainer.globalStep = warm.globalStep;
-    trainer.tokensSeen = warm.tokensSeen;
-    try {
-      run.loaders.train.restore(warm.dataCursor as never);
-    } catch {}
-  }
+  if (warm) trainer.continueFrom(warm);
   if (run.resumeFrom) {
     try {
       resumeFromCheckpoint(trainer, run.resumeFrom);
@@ -149,7 +143,7 @@ async function trainWith(
     output,
     trainer.updateStep,
     run.trainer.numTrainingSteps,
-    config.values.logEvery as number,
+    config.values.logEvery,
   );
   attachRunLog(trainer, dir, progress);
   const detach =
@@ -192,10 +186,10 @@ async function trainWith(
   output.out(
     `run directory: ${config.saveDir} (config.json, metrics.jsonl, eval.jsonl, checkpoints/, report.svg)`,
   );
-  const sampleTokens = config.values.sampleTokens as number;
+  const sampleTokens = config.values.sampleTokens;
   if (sampleTokens > 0)
     output.out(
-      `sample: ${JSON.stringify(await sampleText(model, run.tokenizer, config.values.prompt as string, sampleTokens, run.trainer.seed))}`,
+      `sample: ${JSON.stringify(await sampleText(model, run.tokenizer, config.values.prompt, sampleTokens, run.trainer.seed))}`,
     );
   run.loaders.close();
   model.dispose();

@@ -5,27 +5,39 @@ export type OptionKind = 'int' | 'float' | 'string' | 'bool' | 'choice' | 'token
 
 export type OptionValue = string | number | boolean | null;
 
-export interface CliOption {
+export interface CliOption<
+  K extends string = string,
+  T extends OptionKind = OptionKind,
+  D extends OptionValue = OptionValue,
+  C extends readonly string[] = readonly string[],
+> {
   /** camelCase key in the resolved config (and in TrainerOptions where it is a training option). */
-  key: string;
+  key: K;
   /** kebab-case flag, without dashes. */
   flag: string;
   /** The reference's snake_case name (torchrun_main.py), accepted as `--alias` and in config files. */
   alias: string;
-  kind: OptionKind;
-  choices?: readonly string[];
+  kind: T;
+  choices?: C;
   /** Default; these defaults are the no-argument demo run. `null`: unset. */
-  default: OptionValue;
+  default: D;
   help: string;
 }
 
-function opt(
-  key: string,
-  kind: OptionKind,
-  def: OptionValue,
-  help: string,
-  choices?: readonly string[],
-): CliOption {
+/** Options with a default that may still be unset: `--relora none` disables restarts. */
+const UNSETTABLE = ['relora'] as const;
+
+/** Whether `option` takes null (JSON/YAML) or the words null/none (flags). */
+export function acceptsNull(option: CliOption): boolean {
+  return option.default === null || (UNSETTABLE as readonly string[]).includes(option.key);
+}
+
+function opt<
+  const K extends string,
+  const T extends OptionKind,
+  const D extends OptionValue,
+  const C extends readonly string[] = readonly string[],
+>(key: K, kind: T, def: D, help: string, choices?: C): CliOption<K, T, D, C> {
   const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   // The reference calls the config file --training_config.
   const alias = key === 'config' ? 'training_config' : flag.replace(/-/g, '_');
@@ -33,7 +45,7 @@ function opt(
 }
 
 /** All options, in the order `--help` lists them. */
-export const cliOptions: readonly CliOption[] = [
+export const cliOptions = [
   opt(
     'config',
     'string',
@@ -176,7 +188,31 @@ export const cliOptions: readonly CliOption[] = [
   opt('prompt', 'string', 'The ', 'prompt of the sample generation'),
   opt('logEvery', 'int', 10, 'print a plain line every N steps when not on a terminal'),
   opt('verbose', 'bool', false, 'also print the backends skipped by --backend auto, and why'),
-];
+] as const;
+
+/** The camelCase key of every option. */
+export type OptionKey = (typeof cliOptions)[number]['key'];
+
+interface KindValues {
+  int: number;
+  float: number;
+  tokens: number;
+  string: string;
+  bool: boolean;
+  choice: string;
+}
+
+/** What an option's value can be once parsed: its kind's type (or its choices), null if unsettable. */
+type ValueOf<O extends CliOption> =
+  | (O extends { kind: 'choice'; choices?: readonly (infer C)[] } ? C : KindValues[O['kind']])
+  | (O['default'] extends null
+      ? null
+      : O['key'] extends (typeof UNSETTABLE)[number]
+        ? null
+        : never);
+
+/** Every option's value, typed by its entry in {@link cliOptions}. */
+export type OptionValues = { [O in (typeof cliOptions)[number] as O['key']]: ValueOf<O> };
 
 const byName = new Map<string, CliOption>();
 for (const o of cliOptions) {
@@ -191,6 +227,6 @@ export function findOption(name: string): CliOption | undefined {
 }
 
 /** The defaults as a plain object keyed by camelCase key. */
-export function optionDefaults(): Record<string, OptionValue> {
-  return Object.fromEntries(cliOptions.map((o) => [o.key, o.default]));
+export function optionDefaults(): OptionValues {
+  return Object.fromEntries(cliOptions.map((o) => [o.key, o.default])) as OptionValues;
 }

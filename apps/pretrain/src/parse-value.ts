@@ -1,5 +1,5 @@
 // Turns a flag's text or a config file's value into a typed option value, or a one-line usage error.
-import type { CliOption, OptionValue } from './option-table';
+import { acceptsNull, type CliOption, type OptionValue } from './option-table';
 
 /** Bad input from the user: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -31,8 +31,7 @@ function parseTokens(text: string): number | undefined {
  * errors (`--lr`, `config.yaml: lr`). `null` clears an option that has a null default.
  */
 export function parseOptionValue(option: CliOption, raw: unknown, where: string): OptionValue {
-  // Options that may be unset take null (JSON/YAML) or the words null/none (flags); --relora none disables restarts.
-  const nullable = option.default === null || option.key === 'relora';
+  const nullable = acceptsNull(option);
   if (raw === null || raw === undefined || (nullable && /^(null|none)$/i.test(String(raw)))) {
     if (nullable) return null;
     throw new UsageError(`${where}: a value is required`);

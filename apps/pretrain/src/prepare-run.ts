@@ -14,8 +14,8 @@ import {
   llamaPreset,
   toHfConfig,
 } from '@relora/llama';
-import { checkResumable, type TrainerOptions, type TrainingState } from '@relora/trainer';
-import { listCheckpoints, readCheckpointConfig, readTrainingState } from '@relora/trainer/node';
+import { type CheckpointState, checkResumable, type TrainerOptions } from '@relora/trainer';
+import { listCheckpoints, readCheckpointConfig, readCheckpointState } from '@relora/trainer/node';
 import { UsageError } from './parse-value';
 import type { ResolvedConfig } from './resolve-config';
 
@@ -29,7 +29,7 @@ export interface PreparedRun {
   /** Checkpoint to resume from (its training state checked against this run). */
   resumeFrom?: string;
   /** Warmed-up checkpoint to start LoRA from, its update step and its training state (if any). */
-  warmedUp?: { dir: string; step: number; state?: TrainingState };
+  warmedUp?: { dir: string; step: number; state?: CheckpointState };
   createModel(): LlamaModel;
 }
 
@@ -103,17 +103,17 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   const v = c.values;
   const trainer = c.trainer;
   const backend = await guard('--backend', () =>
-    initBackend(v.backend === 'auto' ? {} : { prefer: v.backend as never }),
+    initBackend(v.backend === 'auto' ? {} : { prefer: v.backend }),
   );
-  const tokenizer = await guard('--tokenizer', () => resolveTokenizer(v.tokenizer as string));
+  const tokenizer = await guard('--tokenizer', () => resolveTokenizer(v.tokenizer));
   const modelConfig = await guard('--model-config', () =>
-    modelConfigOf(v.modelConfig as string, tokenizer, trainer.maxLength),
+    modelConfigOf(v.modelConfig, tokenizer, trainer.maxLength),
   );
   const resumeFrom = checkpointToResume(c);
   if (resumeFrom) {
     await guard('--resume-from', () => {
       sameModel(resumeFrom, modelConfig);
-      checkResumable(readTrainingState(resumeFrom), trainer, resumeFrom);
+      checkResumable(readCheckpointState(resumeFrom), trainer, resumeFrom);
     });
   }
   let warmedUp: PreparedRun['warmedUp'];
@@ -121,7 +121,9 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
     const dir = v.warmedUpModel;
     await guard('--warmed-up-model', () => sameModel(dir, modelConfig));
     // resolveConfig set warmStartSteps to the checkpoint's step
-    const state = existsSync(join(dir, 'training_state.json')) ? readTrainingState(dir) : undefined;
+    const state = existsSync(join(dir, 'training_state.json'))
+      ? readCheckpointState(dir)
+      : undefined;
     warmedUp = {
       dir,
       step: trainer.warmStartSteps,
@@ -130,12 +132,12 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   }
   const loaders = await guard('--dataset', () =>
     openDataLoaders({
-      source: sourceOf(v.dataset as string, v.textField as string),
+      source: sourceOf(v.dataset, v.textField),
       tokenizer,
       batchSize: trainer.batchSize,
       seqLen: trainer.maxLength,
       seed: trainer.seed,
-      validationFraction: v.validationFraction as number,
+      validationFraction: v.validationFraction,
     }),
   );
   const validationTokens =

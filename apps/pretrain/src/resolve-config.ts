@@ -4,17 +4,17 @@ import { basename, dirname, join } from 'node:path';
 import {
   OptionError,
   resolveTrainerOptions,
+  TRAINER_DEFAULTS,
   type TrainerOptions,
-  trainerDefaults,
 } from '@relora/trainer';
-import { readTrainingState } from '@relora/trainer/node';
+import { readCheckpointState } from '@relora/trainer/node';
 import { readConfigFile } from './config-file';
-import { findOption, type OptionValue, optionDefaults } from './option-table';
+import { findOption, type OptionValue, type OptionValues, optionDefaults } from './option-table';
 import { UsageError } from './parse-value';
 
 /** The fully resolved configuration (written to config.json), keyed by camelCase option name. */
 export interface ResolvedConfig {
-  values: Record<string, OptionValue>;
+  values: OptionValues;
   trainer: TrainerOptions;
   saveDir: string;
 }
@@ -70,7 +70,7 @@ function warmedUpStep(v: Record<string, OptionValue>, explicit: Set<string>): vo
   let step = 0;
   if (existsSync(join(dir, 'training_state.json'))) {
     try {
-      step = readTrainingState(dir).updateStep;
+      step = readCheckpointState(dir).updateStep;
     } catch (error) {
       throw new UsageError(`--warmed-up-model: ${(error as Error).message}`);
     }
@@ -115,7 +115,7 @@ function checkAppOptions(v: Record<string, OptionValue>): void {
 /** The trainer's options from the resolved values (same camelCase keys). */
 function trainerOptionsOf(v: Record<string, OptionValue>): Partial<TrainerOptions> {
   const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(trainerDefaults)) if (key in v) picked[key] = v[key];
+  for (const key of Object.keys(TRAINER_DEFAULTS)) if (key in v) picked[key] = v[key];
   return picked as Partial<TrainerOptions>;
 }
 
@@ -128,7 +128,8 @@ export function resolveConfig(
   now = new Date(),
 ): ResolvedConfig {
   const file = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
-  const values = { ...optionDefaults(), ...file, ...flags };
+  // parseOptionValue checked every value of `file` and `flags` against its option's kind.
+  const values = { ...optionDefaults(), ...file, ...flags } as OptionValues;
   const explicit = new Set([...Object.keys(file), ...Object.keys(flags)]);
   derive(values, explicit);
   checkAppOptions(values);
@@ -142,7 +143,7 @@ export function resolveConfig(
     throw error;
   }
   Object.assign(values, trainer);
-  let saveDir = values.saveDir as string | null;
+  let saveDir = values.saveDir;
   if (
     saveDir === null &&
     typeof values.resumeFrom === 'string' &&

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { tinyArgs, writeTinyModelConfig } from './test-fixtures';
+import { tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 

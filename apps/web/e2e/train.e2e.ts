@@ -7,7 +7,7 @@ import { decodeSafetensors } from '@relora/llama';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Progress } from '../src/progress';
-import { type StaticServer, serveStatic } from './static-server';
+import { type StaticServer, serveStatic } from './static-server.test-support';
 
 const APP = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(APP, 'test-results');
@@ -103,7 +103,8 @@ describe('the ReLoRA web page', () => {
     await page.waitForSelector('body[data-status="stopped"], body[data-status="done"]', {
       timeout: 60_000,
     });
-    const step = (await progress()).step;
+    const { step, sample } = await progress();
+    expect(sample).toMatch(/^The /);
     await page.waitForTimeout(500);
     expect((await progress()).step).toBe(step);
     await page.screenshot({ path: join(RESULTS, 'relora-web.png'), fullPage: true });

@@ -21,7 +21,11 @@ const buttons = {
 };
 const statusLine = element<HTMLSpanElement>('status');
 const canvas = element<HTMLCanvasElement>('chart');
-const progress = new ProgressView(element('progress'));
+const progress = new ProgressView({
+  summary: element('summary'),
+  sample: element('sample'),
+  json: element('progress'),
+});
 let session: TrainingSession | undefined;
 
 function redraw(): void {
@@ -70,7 +74,8 @@ async function start(): Promise<void> {
     onPhase: (step) => progress.update({ phaseAt: step }),
   });
   const done = session.finished;
-  progress.update({ status: done ? 'done' : 'stopped' });
+  statusLine.textContent = 'Generating a sample…';
+  progress.update({ sample: await session.sample(), status: done ? 'done' : 'stopped' });
   statusLine.textContent = done ? 'Done.' : `Stopped at step ${progress.state.step}.`;
   setButtons(false);
 }

@@ -1,8 +1,12 @@
 // One ReLoRA training run in the page: Brown text -> byte tokens -> tiny LLaMA -> Trainer, one step per frame.
-import { createByteTokenizer, createLoaders, tokenizeTexts } from '@relora/data';
+import { createByteTokenizer, createLoaders, type Tokenizer, tokenizeTexts } from '@relora/data';
 import { createLlama, type LlamaModel, llamaPreset } from '@relora/llama';
 import { learningRateAt, resolveTrainerOptions, type StepEvent, Trainer } from '@relora/trainer';
 import { type DemoConfig, trainerOptions } from './demo-config';
+
+/** The sample's prompt and sampler: relora-pretrain's end-of-run sample, shorter. */
+const SAMPLE_PROMPT = 'The ';
+const SAMPLING = { maxNewTokens: 120, temperature: 0.8, topK: 40 } as const;
 
 /** What the page shows while training. */
 export interface SessionCallbacks {
@@ -19,13 +23,14 @@ export class TrainingSession {
   readonly model: LlamaModel;
   /** Learning rate of every update step, for plotting the schedule before training. */
   readonly schedule: number[];
+  private readonly tokenizer: Tokenizer = createByteTokenizer();
   private stopRequested = false;
 
   constructor(
     texts: string[],
     readonly config: DemoConfig,
   ) {
-    const tokenizer = createByteTokenizer();
+    const { tokenizer } = this;
     const options = resolveTrainerOptions(trainerOptions(config));
     const loaders = createLoaders(tokenizeTexts(texts, tokenizer), {
       batchSize: config.batch,
@@ -62,6 +67,13 @@ export class TrainingSession {
     } finally {
       for (const unsubscribe of off) unsubscribe();
     }
+  }
+
+  /** A seeded continuation of {@link SAMPLE_PROMPT} by the model as trained so far. */
+  async sample(): Promise<string> {
+    const prompt = this.tokenizer.encode(SAMPLE_PROMPT);
+    const ids = await this.model.generate(prompt, { ...SAMPLING, seed: this.config.seed });
+    return this.tokenizer.decode(ids);
   }
 
   /** Asks `run` to return after the current step. */

@@ -1,7 +1,8 @@
 // Packed next-token batches from a split: windows of seqLen + 1 tokens, shuffled per epoch, resumable.
+
+import { permuteIndex } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TokenRuns } from './document-split';
-import { permuteIndex } from './random';
 
 /** One training batch: `targets[b, t]` is the token after `inputIds[b, t]`. The caller disposes both. */
 export interface Batch {

@@ -1,5 +1,5 @@
 // Byte-level tokenizer: one id per UTF-8 byte plus end-of-text and padding; the small CPU default.
-import { hashString } from './hash';
+import { hashString } from '@relora/core';
 import type { Tokenizer, TokenizerIdentity } from './tokenizer';
 
 /** Ids of the byte tokenizer: bytes are 0..255, then the specials. */

@@ -1,5 +1,5 @@
 // Train/validation split by whole documents, seeded, as runs of the token stream.
-import { uniformAt } from './random';
+import { uniformAt } from '@relora/core';
 import type { TokenStore } from './token-store';
 
 /** The tokens of one split: contiguous runs of the store's stream, read as if laid end to end. */

@@ -1,5 +1,5 @@
 // GPT-2 BPE (r50k_base) from gpt-tokenizer, which ships its vocabulary: nothing is downloaded.
-import { hashString } from './hash';
+import { hashString } from '@relora/core';
 import type { Tokenizer, TokenizerIdentity } from './tokenizer';
 
 /** GPT-2's vocabulary size and its only special, `<|endoftext|>`. */

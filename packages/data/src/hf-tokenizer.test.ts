@@ -1,7 +1,7 @@
 // Tests of Hugging Face tokenizer.json support with tiny generated tokenizers.
 import { describe, expect, it } from 'vitest';
 import { createHfTokenizer } from './hf-tokenizer';
-import { byteBpeTokenizerJson, wordLevelTokenizerJson } from './hf-tokenizer.test-fixtures';
+import { byteBpeTokenizerJson, wordLevelTokenizerJson } from './hf-tokenizer.test-support';
 
 describe('createHfTokenizer', () => {
   it('round-trips text through a byte-level BPE tokenizer.json', () => {

@@ -1,6 +1,6 @@
 // Any Hugging Face `tokenizer.json` (BPE, WordPiece, Unigram, WordLevel) through @huggingface/tokenizers.
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-import { hashString } from './hash';
+import { hashString } from '@relora/core';
 import type { Tokenizer, TokenizerIdentity } from './tokenizer';
 
 /** Options of {@link createHfTokenizer}. */

@@ -12,7 +12,6 @@ export { splitDocuments, TokenRuns } from './document-split';
 export { createGpt2Tokenizer, GPT2_TOKENIZER_IDS } from './gpt2-tokenizer';
 export type { HfTokenizerOptions } from './hf-tokenizer';
 export { createHfTokenizer, HF_EOS_CANDIDATES } from './hf-tokenizer';
-export { permuteIndex, uniformAt } from './random';
 export type { TokenStore } from './token-store';
 export { checkIds, MemoryTokenStore, TokenStreamBuilder, tokenizeTexts } from './token-store';
 export type { Tokenizer, TokenizerIdentity } from './tokenizer';

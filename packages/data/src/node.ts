@@ -1,4 +1,4 @@
-// Public API of @relora/data/node: files, the Brown corpus on disk, shards and the CLI (Node only).
+// Public API of @relora/data/node: files, the Brown corpus on disk and shards (Node only).
 export { brownCorpusDir, loadBrownDocuments } from './node/brown-corpus';
 export type { DataLoadersOptions } from './node/data-loaders';
 export { openDataLoaders, openStore } from './node/data-loaders';
@@ -10,7 +10,6 @@ export type { SourceSpec } from './node/open-source';
 export { openSource } from './node/open-source';
 export type { PretokenizeOptions } from './node/pretokenize';
 export { PRETOKENIZE_DEFAULTS, pretokenize } from './node/pretokenize';
-export { PRETOKENIZE_USAGE, runPretokenizeCli } from './node/pretokenize-cli';
 export { resolveTokenizer } from './node/resolve-tokenizer';
 export type { ShardEntry, ShardIndex } from './node/shard-format';
 export { readShardIndex, SHARD_FORMAT, SHARD_FORMAT_VERSION } from './node/shard-format';

@@ -1,6 +1,7 @@
 // Causal multi-head self-attention with rotary embeddings, every projection through its swappable slot.
+
+import type { ApplyOptions, Linear } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ApplyOptions, Linear } from './linear-types';
 import { applyRotary } from './rotary';
 import type { SequenceTables } from './sequence-cache';
 

@@ -1,9 +1,10 @@
 // Autoregressive decoding for LlamaModel.generate: options, and the loop over a key/value cache.
+import { mulberry32 } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KeyValueCache } from './attention';
 import type { LlamaConfig } from './config';
 import { checkPromptIds } from './input-checks';
-import { mulberry32, sampleToken } from './sampling';
+import { sampleToken } from './sampling';
 
 /** Options of `LlamaModel.generate`. */
 export interface GenerateOptions {

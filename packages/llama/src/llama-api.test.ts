@@ -1,12 +1,12 @@
 // Tests of the model's API around the math: names, counting, slot swapping, generation, input checks, disposal.
 import { initBackend } from '@relora/backend';
+import type { Linear } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { denseLinear } from './dense-linear';
-import type { Linear } from './linear-types';
+import { kernelLinear } from './kernel-linear';
 import { createLlama } from './llama-model';
 import { countParameters } from './parameter-count';
-import { SMALL_CONFIG, SMALL_VOCAB } from './test-configs';
+import { SMALL_CONFIG, SMALL_VOCAB } from './small-config.test-support';
 
 const V = SMALL_VOCAB;
 const config = SMALL_CONFIG;
@@ -99,7 +99,7 @@ describe('LlamaModel API', () => {
     model.setLinear(name, original);
     const restored = model.forward(ids);
     expect(restored.dataSync()).toEqual(before.dataSync());
-    const wrong = denseLinear(tf.variable(tf.zeros([48, 31])));
+    const wrong = kernelLinear(tf.variable(tf.zeros([48, 31])));
     expect(() => model.setLinear(name, wrong)).toThrow(
       /maps 48 -> 32 features, the new layer 48 -> 31/,
     );

@@ -1,8 +1,9 @@
 // The public shape of a LLaMA model and the options of its factory and loss.
+
+import type { ApplyOptions, Linear, LinearHost } from '@relora/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config';
 import type { GenerateOptions } from './generate';
-import type { ApplyOptions, Linear, LinearHost } from './linear-types';
 
 /** Options of `createLlama`. */
 export interface CreateLlamaOptions {

@@ -1,12 +1,13 @@
 // The LLaMA decoder: embeddings, pre-norm attention and SwiGLU blocks, final norm and LM head.
+
+import type { ApplyOptions, DenseLinear, Linear } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { selfAttention } from './attention';
 import { headDim, type LlamaConfig, type LlamaConfigInput, resolveLlamaConfig } from './config';
 import { crossEntropy } from './cross-entropy';
-import { denseLinear } from './dense-linear';
 import { type DecodeState, decodeTokens, type GenerateOptions } from './generate';
 import { checkTokenIds } from './input-checks';
-import type { ApplyOptions, DenseLinear, Linear } from './linear-types';
+import { kernelLinear } from './kernel-linear';
 import type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model-types';
 import { swiGluMlp } from './mlp';
 import { llamaParameterLayout } from './parameter-layout';
@@ -34,7 +35,7 @@ class Llama implements LlamaModel {
               : tf.zeros(entry.shape),
         ),
       );
-      if (entry.kind === 'linear') this.slots.set(entry.module, denseLinear(weight));
+      if (entry.kind === 'linear') this.slots.set(entry.module, kernelLinear(weight));
       else this.own.set(entry.name, weight);
     }
     this.cache = new SequenceCache(headDim(config), config.ropeTheta);

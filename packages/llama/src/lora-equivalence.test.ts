@@ -4,20 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@relora/backend';
 import { applyLoRA } from '@relora/lora';
+import { maxAbsDiff } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLlama } from './llama-model';
 import type { LlamaModel } from './llama-model-types';
 import { loadSafetensors, saveSafetensors } from './node';
 import { decodeSafetensors } from './safetensors';
+import { SMALL_CONFIG } from './small-config.test-support';
 import { modelToSafetensors } from './state-dict';
-import { SMALL_CONFIG } from './test-configs';
 
 const config = SMALL_CONFIG;
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
-}
 
 function sgdSteps(model: LlamaModel, ids: tf.Tensor2D, steps: number): void {
   const optimizer = tf.train.sgd(0.5);

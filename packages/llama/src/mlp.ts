@@ -1,6 +1,7 @@
 // SwiGLU feed-forward (Shazeer 2020), as HF's LlamaMLP: down(silu(gate(x)) * up(x)).
+
+import type { ApplyOptions, Linear } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ApplyOptions, Linear } from './linear-types';
 
 /** The three projections of one MLP block (HF gate_proj, up_proj, down_proj). */
 export interface MlpSlots {

@@ -4,7 +4,7 @@
 export type ParameterGroup = 'embeddings' | 'attention' | 'mlp' | 'norms' | 'head' | 'other';
 
 /** Element counts (not bytes). */
-export interface ParameterCounts {
+export interface ModelParameterCounts {
   total: number;
   trainable: number;
   /** Every group, with total and trainable elements; a tied head counts under embeddings only. */
@@ -27,11 +27,11 @@ export interface HasNamedParameters {
 }
 
 /** Counts a model's parameters; a variable listed twice (shared) counts once. */
-export function countParameters(model: HasNamedParameters): ParameterCounts {
+export function countParameters(model: HasNamedParameters): ModelParameterCounts {
   const groups: ParameterGroup[] = ['embeddings', 'attention', 'mlp', 'norms', 'head', 'other'];
   const byGroup = Object.fromEntries(
     groups.map((g) => [g, { total: 0, trainable: 0 }]),
-  ) as ParameterCounts['byGroup'];
+  ) as ModelParameterCounts['byGroup'];
   const seen = new Set<object>();
   let total = 0;
   let trainable = 0;

@@ -1,15 +1,6 @@
 // RMSNorm (Zhang & Sennrich 2019), as in Hugging Face's LlamaRMSNorm: x / rms(x) * weight, no bias.
+import { RMS_NORM_GRAD_KERNEL, RMS_NORM_KERNEL } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * Names of `@relora/backend`'s fused RMSNorm kernels (registered for wasm and cpu). This package
- * does not import backend, so the names are the contract; a test checks they equal
- * `RMS_NORM_KERNEL` and `RMS_NORM_GRAD_KERNEL` there. Forward: inputs `{ x, weight }`, attr
- * `{ epsilon }`, outputs `[y, invRms]` (invRms [rows] = 1 / sqrt(mean(x²) + epsilon) per row).
- * Backward: inputs `{ dy, x, weight, invRms }`, outputs `[dx, dWeight]`.
- */
-export const RMS_NORM_KERNEL = 'ReloraRmsNorm';
-export const RMS_NORM_GRAD_KERNEL = 'ReloraRmsNormGrad';
 
 /**
  * x [..., d], weight [d] -> [..., d]; eps is added to the mean square before the root.

@@ -1,4 +1,5 @@
 // Rotary position embeddings (Su et al. 2021) in Hugging Face Llama's rotate-half convention.
+import { ROTARY_KERNEL } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Per-position tables for {@link applyRotary}: cos and signed sin, each [T, 1, headDim]. */
@@ -42,16 +43,10 @@ export function rotaryTables(
 }
 
 /**
- * Name of `@relora/backend`'s fused rotary kernel (registered for wasm and cpu). This package does
- * not import backend, so the name is the contract; a test checks it equals `ROTARY_KERNEL` there.
- */
-export const ROTARY_KERNEL = 'ReloraRotary';
-
-/**
  * Rotates x [B, T, H, headDim] by position: x * cos + rotate_half(x) * sin with
  * rotate_half(x) = cat(-x2, x1) (HF `apply_rotary_pos_emb`). Tables cover exactly T positions.
  * The rotation is linear and its transpose is the rotation by -sin, so the gradient is one more
- * rotation (autodiff's graph of split, concat and broadcast products cost ~3x more on wasm).
+ * rotation, cheaper than autodiff's graph of split, concat and broadcast products.
  */
 export function applyRotary(x: tf.Tensor4D, tables: RotaryTables): tf.Tensor4D {
   const rotation = tf.customGrad((input) => ({

@@ -1,17 +1,5 @@
 // Picking the next token from one row of logits: greedy, temperature and top-k, with a seeded generator.
 
-/** mulberry32: a small seeded uniform generator in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How to pick a token. */
 export interface SampleOptions {
   /** Softmax temperature; 0 picks the most likely token (greedy). */

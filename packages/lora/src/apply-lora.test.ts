@@ -1,9 +1,10 @@
 import { initBackend } from '@relora/backend';
+import { maxAbsDiff } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyLoRA } from './apply-lora';
 import { LoRALinear } from './lora-linear';
-import { TinyHost } from './tiny-host';
+import { TinyHost } from './tiny-host.test-support';
 
 // A one-block "LLaMA-like" host: names as Hugging Face's, plus a head the default targets skip.
 const LAYERS: Array<[string, number, number]> = [
@@ -13,10 +14,6 @@ const LAYERS: Array<[string, number, number]> = [
   ['model.layers.0.mlp.down_proj', 16, 8],
   ['lm_head', 8, 10],
 ];
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
-}
 
 describe.each(['cpu', 'wasm'] as const)('applyLoRA on %s', (backend) => {
   beforeAll(async () => {

@@ -1,9 +1,10 @@
 // Wraps a model's linear layers with LoRA, by module name, and handles them as one (ReLoRA restarts, counts, delta).
+
+import type { LinearHost } from '@relora/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import { subSeed } from './init';
 import { LoRALinear } from './lora-linear';
 import type { LoRALinearOptions } from './options';
-import type { LinearHost } from './types';
 
 /** Module-name patterns the reference wraps: every attention and MLP projection of a LLaMA block. */
 export const DEFAULT_LORA_TARGETS: readonly string[] = [
@@ -27,7 +28,7 @@ export interface ApplyLoRAOptions extends LoRALinearOptions {
 }
 
 /** Element counts over the host's linear layers. */
-export interface ParameterCounts {
+export interface LoRAParameterCounts {
   /** Entries of A, B (and c) of all LoRA layers. */
   lora: number;
   /** Entries of all trainable variables (LoRA factors plus linears left unwrapped). */
@@ -46,7 +47,7 @@ export interface LoRAHandle {
   /** Every trainable variable of the host's linears, `${module}.${suffix}` (embeddings and norms are the model's to list). */
   trainableParameters(): Array<[string, tf.Variable]>;
   /** Element counts of the above. */
-  parameterCounts(): ParameterCounts;
+  parameterCounts(): LoRAParameterCounts;
   /** ReLoRA restart of every layer (W += s·A·B, re-init A, B = 0); returns how many layers merged. */
   mergeAndReinit(): number;
   /**

@@ -1,8 +1,9 @@
 // A plain dense layer satisfying `DenseLinear`: the minimal host-side layer that `applyLoRA` wraps.
+
+import type { ApplyOptions, DenseLinear } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { kaimingUniform, linearBiasUniform, type Seed, subSeed } from './init';
 import { checkFeatures, flatMatMul } from './linear-ops';
-import type { ApplyOptions, DenseLinear } from './types';
 
 /** Options of {@link denseLinear}. */
 export interface DenseLinearOptions {

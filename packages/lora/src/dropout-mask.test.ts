@@ -1,7 +1,9 @@
-import { DROPOUT_MASK_KERNEL as BACKEND_KERNEL_NAME, initBackend } from '@relora/backend';
+import { initBackend } from '@relora/backend';
+import { DROPOUT_MASK_KERNEL } from '@relora/core';
+import { withoutKernels } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DROPOUT_MASK_KERNEL, dropoutMultiplier } from './dropout-mask';
+import { dropoutMultiplier } from './dropout-mask';
 
 function values(
   rate: number,
@@ -76,22 +78,8 @@ describe('dropoutMultiplier', () => {
   });
 });
 
-it('names the kernel as @relora/backend registers it', () => {
-  expect(DROPOUT_MASK_KERNEL).toBe(BACKEND_KERNEL_NAME);
-});
-
 // The JS loop, as on a backend without the kernel (webgl, tfjs-node): unregistered for the call.
-function withoutKernel<T>(draw: () => T): T {
-  const backend = tf.getBackend();
-  const config = tf.getKernel(DROPOUT_MASK_KERNEL, backend);
-  if (!config) throw new Error(`${DROPOUT_MASK_KERNEL} is not registered for ${backend}`);
-  tf.unregisterKernel(DROPOUT_MASK_KERNEL, backend);
-  try {
-    return draw();
-  } finally {
-    tf.registerKernel(config);
-  }
-}
+const withoutKernel = <T>(draw: () => T): T => withoutKernels([DROPOUT_MASK_KERNEL], draw);
 
 // -1 when equal; the first index that differs otherwise (deep equality of 65k elements is slow).
 function firstDifference(a: Int32Array, b: Int32Array): number {

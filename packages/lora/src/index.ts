@@ -1,6 +1,6 @@
 // Public API of @relora/lora.
 
-export type { ApplyLoRAOptions, LoRAHandle, ParameterCounts } from './apply-lora';
+export type { ApplyLoRAOptions, LoRAHandle, LoRAParameterCounts } from './apply-lora';
 export { applyLoRA, DEFAULT_LORA_TARGETS } from './apply-lora';
 export type { DenseLinearOptions } from './dense-linear';
 export { denseLinear } from './dense-linear';
@@ -9,4 +9,3 @@ export type { LoRABase, LoRARngState } from './lora-linear';
 export { LoRALinear, loraLinear } from './lora-linear';
 export type { LoRALinearOptions, ResolvedLoRAOptions } from './options';
 export { LORA_DEFAULTS } from './options';
-export type { ApplyOptions, DenseLinear, Linear, LinearHost } from './types';

@@ -15,7 +15,7 @@ export function checkFeatures(who: string, inFeatures: number, outFeatures: numb
 
 /**
  * Runs `body` on x flattened to [rows, in] and restores the leading dims on its [rows, out] result.
- * Flattening keeps every matmul 2D: batched matmuls are ~10x slower on wasm.
+ * Flattening keeps every matmul 2D, the fast path on wasm (packages/backend/PERF.md).
  */
 export function flatMatMul(
   who: string,

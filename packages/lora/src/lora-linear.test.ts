@@ -1,4 +1,5 @@
 import { initBackend } from '@relora/backend';
+import { maxAbs, maxAbsDiff } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { denseLinear } from './dense-linear';
@@ -6,14 +7,6 @@ import { LoRALinear, loraLinear } from './lora-linear';
 
 const IN = 12;
 const OUT = 7;
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] as number);
-}
-
-function maxAbs(a: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(a)).dataSync()[0] as number);
-}
 
 /** Gives B random values so the LoRA branch contributes. */
 function randomiseB(layer: LoRALinear, seed = 7): void {

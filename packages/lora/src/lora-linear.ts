@@ -1,11 +1,12 @@
 // The LoRA linear layer: y = x W + b + s * dropout(x) A B, with merge-and-reinit for ReLoRA restarts.
+
+import type { ApplyOptions, DenseLinear, Linear } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { dropoutMultiplier } from './dropout-mask';
 import { kaimingUniform, subSeed } from './init';
 import { checkFeatures, flatMatMul } from './linear-ops';
 import { droppedLoRAMatMul, type LoRAProductParts, mergedLoRAMatMul } from './lora-matmul';
 import { type LoRALinearOptions, type ResolvedLoRAOptions, resolveLoRAOptions } from './options';
-import type { ApplyOptions, DenseLinear, Linear } from './types';
 
 /** What a LoRA layer wraps: a dense layer, or only a shape when `loraOnly`. */
 export type LoRABase = DenseLinear | { readonly inFeatures: number; readonly outFeatures: number };

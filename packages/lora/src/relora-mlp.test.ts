@@ -6,8 +6,8 @@ import { cosineRestarts } from '@relora/schedules';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyLoRA } from './apply-lora';
-import { numericalRank } from './numerical-rank';
-import { TinyHost } from './tiny-host';
+import { numericalRank } from './numerical-rank.test-support';
+import { TinyHost } from './tiny-host.test-support';
 
 const RANK = 2;
 const RESTART_EVERY = 100;

@@ -1,32 +1,11 @@
 // AdamW through @relora/backend's fused kernel gives the ops path's floats, leaks nothing, copies stay.
-import { ADAMW_UPDATE_KERNEL as BACKEND_KERNEL_NAME, initBackend } from '@relora/backend';
+import { initBackend } from '@relora/backend';
+import { maxRelativeError, seededUniform } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw';
-import { ADAMW_UPDATE_KERNEL, hasFusedAdamW } from './adamw-fused';
-import { withOpsPath } from './adamw-fused.test-fixtures';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
-
-function worstRelative(a: tf.Tensor, b: tf.Tensor): number {
-  const x = a.dataSync();
-  const y = b.dataSync();
-  let worst = 0;
-  for (let i = 0; i < x.length; i++) {
-    worst = Math.max(worst, Math.abs(x[i]! - y[i]!) / Math.max(Math.abs(y[i]!), 1e-30));
-  }
-  return worst;
-}
-
-it('names the kernel as @relora/backend registers it', () => {
-  expect(ADAMW_UPDATE_KERNEL).toBe(BACKEND_KERNEL_NAME);
-});
+import { hasFusedAdamW } from './adamw-fused';
+import { withOpsPath } from './adamw-fused.test-support';
 
 describe.each(['cpu', 'wasm'] as const)('AdamW fused path on %s', (backend) => {
   beforeAll(async () => {
@@ -36,7 +15,7 @@ describe.each(['cpu', 'wasm'] as const)('AdamW fused path on %s', (backend) => {
 
   it.each([0, 0.1])('equals the ops path over 8 steps (weight decay %s)', (weightDecay) => {
     const shapes = [[], [7], [5, 13], [1]];
-    const rand = random(17 + weightDecay * 100);
+    const rand = seededUniform(17 + weightDecay * 100, -0.5, 0.5);
     const initial = shapes.map((s) =>
       Float32Array.from({ length: tf.util.sizeFromShape(s) }, rand),
     );
@@ -57,10 +36,10 @@ describe.each(['cpu', 'wasm'] as const)('AdamW fused path on %s', (backend) => {
       tf.dispose(grads);
     }
     for (let k = 0; k < shapes.length; k++) {
-      expect(worstRelative(fused[k]!, ops[k]!)).toBeLessThan(1e-6);
+      expect(maxRelativeError(fused[k]!, ops[k]!)).toBeLessThan(1e-6);
       const [a, b] = [optFused.slot(fused[k]!)!, optOps.slot(ops[k]!)!];
-      expect(worstRelative(a.m, b.m)).toBeLessThan(1e-6);
-      expect(worstRelative(a.v, b.v)).toBeLessThan(1e-6);
+      expect(maxRelativeError(a.m, b.m)).toBeLessThan(1e-6);
+      expect(maxRelativeError(a.v, b.v)).toBeLessThan(1e-6);
       expect(a.step).toBe(b.step);
     }
     tf.dispose([...fused, ...ops]);

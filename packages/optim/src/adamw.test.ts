@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './adamw';
 import { hasFusedAdamW } from './adamw-fused';
-import { withOpsPath } from './adamw-fused.test-fixtures';
+import { withOpsPath } from './adamw-fused.test-support';
 
 // Two steps of torch.optim.AdamW (lr 0.1, betas (0.9, 0.999), eps 1e-8, weight decay 0.1) on
 // p0 = [1, -2] with gradients [0.5, -1] then [1, 0.5], evaluated by hand in float64 (Python).

@@ -7,7 +7,6 @@ export { clipByGlobalNorm } from './clip-by-global-norm';
 export type { GradientMap } from './gradients';
 export { countZeros, magnitudePrune, randomPrune } from './pruning';
 export { quantileOfAbs } from './quantile';
-export { uniformGenerator } from './random';
 export type { MomentStore, ResetMode, ResetOptions, ResetResult } from './reset-optimizer-state';
 export { resetOptimizerState } from './reset-optimizer-state';
 export type { SerializedAdamWMeta, SerializedAdamWState } from './serialize';

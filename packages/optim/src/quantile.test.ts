@@ -1,7 +1,7 @@
+import { mulberry32 } from '@relora/core';
 import { describe, expect, it } from 'vitest';
 import { countZeros, magnitudePrune, randomPrune } from './pruning';
 import { quantileOfAbs } from './quantile';
-import { uniformGenerator } from './random';
 
 // torch.quantile's definition (linear interpolation) over a sorted copy: the slow reference.
 function sortedQuantile(values: Float32Array, q: number): number {
@@ -13,7 +13,7 @@ function sortedQuantile(values: Float32Array, q: number): number {
 }
 
 function randomValues(n: number, seed: number, zeros = 0): Float32Array {
-  const uniform = uniformGenerator(seed);
+  const uniform = mulberry32(seed);
   return Float32Array.from({ length: n }, () =>
     uniform() < zeros ? 0 : (uniform() - 0.5) * 2 ** (uniform() * 20 - 10),
   );
@@ -67,8 +67,8 @@ describe('pruning', () => {
   it('keeps each entry with probability 1 - ratio, reproducibly', () => {
     const a = new Float32Array(200_000).fill(1);
     const b = new Float32Array(200_000).fill(1);
-    randomPrune(a, 0.3, uniformGenerator(42));
-    randomPrune(b, 0.3, uniformGenerator(42));
+    randomPrune(a, 0.3, mulberry32(42));
+    randomPrune(b, 0.3, mulberry32(42));
     expect(countZeros(a) / a.length).toBeCloseTo(0.3, 2);
     expect(a).toEqual(b);
   });

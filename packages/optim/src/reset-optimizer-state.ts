@@ -1,7 +1,8 @@
 // ReLoRA's partial optimizer reset: prune m and v of chosen variables in place, and count what was zeroed.
+
+import { mulberry32 } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { countZeros, magnitudePrune, randomPrune } from './pruning';
-import { uniformGenerator } from './random';
 
 /** 'zero': full reset; 'random': keep each entry with probability 1 - ratio; 'magnitude': per tensor, zero |x| <= quantile(|x|, ratio). */
 export type ResetMode = 'zero' | 'random' | 'magnitude';
@@ -57,7 +58,7 @@ export function resetOptimizerState(
       `resetOptimizerState: ratio must be in [0, 1] for mode '${mode}', got ${options.ratio}`,
     );
   }
-  const uniform = uniformGenerator(options.seed ?? 0);
+  const uniform = mulberry32(options.seed ?? 0);
   const result: ResetResult = { zeroed: 0, total: 0, tensors: 0, skipped: 0 };
   for (const variable of variables) {
     const slot = optimizer.slot(variable);

@@ -1,7 +1,9 @@
 // The jagged cosine of ReLoRA (reference `cosine_restarts`): one global cosine, re-warmed at each restart.
+
+import { cosineWithFloor } from './cosine-with-floor';
 import { SCHEDULE_DEFAULTS } from './defaults';
 import type { Schedule } from './types';
-import { checkStep, cosineWithFloor, requireInteger, requireMinLrRatio } from './validate';
+import { checkStep, requireInteger, requireMinLrRatio } from './validate';
 
 /** Options of {@link cosineRestarts}; names follow `get_cosine_schedule_with_multiple_warmups`. */
 export interface CosineRestartsOptions {

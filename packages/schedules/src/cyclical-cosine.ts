@@ -1,7 +1,9 @@
 // Cyclical cosine with warmup in every cycle (reference `cosine`, `get_cyclical_cosine_schedule_with_min_lr`).
+
+import { cosineWithFloor } from './cosine-with-floor';
 import { SCHEDULE_DEFAULTS } from './defaults';
 import type { Schedule } from './types';
-import { checkStep, cosineWithFloor, requireInteger, requireMinLrRatio } from './validate';
+import { checkStep, requireInteger, requireMinLrRatio } from './validate';
 
 /** Options of {@link cyclicalCosine}. */
 export interface CyclicalCosineOptions {

@@ -25,8 +25,3 @@ export function checkStep(schedule: string, step: number): void {
     throw new RangeError(`${schedule}: step must be an integer >= 0, got ${step}`);
   }
 }
-
-/** m + (1 - m) * 0.5 * (1 + cos(pi * progress)): the half-cosine from 1 down to the floor m. */
-export function cosineWithFloor(progress: number, minLrRatio: number): number {
-  return minLrRatio + (1 - minLrRatio) * 0.5 * (1 + Math.cos(Math.PI * progress));
-}

@@ -41,7 +41,10 @@ const train = {
     inputIds: tf.tensor2d(Int32Array.from({ length: batch * seq }, random), [batch, seq], 'int32'),
     targets: tf.tensor2d(Int32Array.from({ length: batch * seq }, random), [batch, seq], 'int32'),
   }),
-  cursor: () => 0,
+  // Never checkpointed: random batches have no position to save.
+  cursor: (): never => {
+    throw new Error('bench-workers: random batches have no data cursor');
+  },
   restore: () => {},
 };
 const options = {

@@ -1,5 +1,14 @@
 // Public API of @relora/trainer.
 
+export type { CheckpointSource, CheckpointState, TrainerCheckpoint } from './checkpoint-state';
+export {
+  captureCheckpointState,
+  checkResumable,
+  mergedWeights,
+  optimizerState,
+  RESUME_INVARIANTS,
+} from './checkpoint-state';
+export { NonFiniteLossError } from './errors';
 export type { EvalResult, EvalSource } from './evaluate';
 export { evaluateLoss } from './evaluate';
 export type {
@@ -13,7 +22,7 @@ export type {
 export { TrainerEmitter } from './events';
 export { learningRateAt } from './lr-schedule';
 export type { SchedulerName, TrainerOptions, TrainingMode } from './options';
-export { trainerDefaults } from './options';
+export { TRAINER_DEFAULTS } from './options';
 export type { AccumulatedGradients, Batch, LossModel } from './train-step';
 export { accumulateGradients } from './train-step';
 export type {
@@ -24,8 +33,4 @@ export type {
   TrainSource,
 } from './trainer';
 export { Trainer } from './trainer';
-export type { TrainerCheckpoint } from './trainer-state';
-export { mergedWeights, optimizerState, restoreTrainer, trainingState } from './trainer-state';
-export type { LoraRngState, TrainingState } from './training-state';
-export { checkResumable, NonFiniteLossError, RESUME_INVARIANTS } from './training-state';
 export { OptionError, phaseSteps, resolveTrainerOptions } from './validate-options';

@@ -1,7 +1,7 @@
 // Switches a model to LoRA training, and reads/writes the LoRA layers' random-number counters for exact resumes.
-import { applyLoRA, type LinearHost, type LoRAHandle } from '@relora/lora';
+import type { LinearHost } from '@relora/core';
+import { applyLoRA, type LoRAHandle, type LoRARngState } from '@relora/lora';
 import type { TrainerOptions } from './options';
-import type { LoraRngState } from './training-state';
 
 /**
  * Wraps every attention and MLP projection with LoRA (rank `loraR`, alpha `loraAlpha`, dropout
@@ -24,14 +24,14 @@ export function switchToLoRA(
 }
 
 /** Module name -> the counters that pick each LoRA layer's next random draws. */
-export function loraRngState(handle: LoRAHandle): Record<string, LoraRngState> {
-  const state: Record<string, LoraRngState> = {};
+export function loraRngState(handle: LoRAHandle): Record<string, LoRARngState> {
+  const state: Record<string, LoRARngState> = {};
   for (const [name, layer] of handle.layers) state[name] = layer.rngState();
   return state;
 }
 
 /** Restores counters saved by {@link loraRngState}; throws on a module the checkpoint lacks. */
-export function restoreLoraRngState(handle: LoRAHandle, state: Record<string, LoraRngState>): void {
+export function restoreLoraRngState(handle: LoRAHandle, state: Record<string, LoRARngState>): void {
   for (const [name, layer] of handle.layers) {
     const saved = state[name];
     if (!saved) throw new Error(`checkpoint has no LoRA random state for ${name}`);

@@ -2,7 +2,7 @@
 export {
   loadCheckpointWeights,
   readCheckpointConfig,
-  readTrainingState,
+  readCheckpointState,
   resumeFromCheckpoint,
 } from './node/checkpoint-reader';
 export type { WriteCheckpointOptions } from './node/checkpoint-writer';

@@ -77,7 +77,7 @@ export interface TrainerOptions {
 }
 
 /** The defaults of {@link TrainerOptions}. */
-export const trainerDefaults: TrainerOptions = {
+export const TRAINER_DEFAULTS: TrainerOptions = {
   mode: 'relora',
   numTrainingSteps: 10_000,
   batchSize: 4,

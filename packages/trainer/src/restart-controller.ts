@@ -1,14 +1,27 @@
 // Builds the ReLoRA restart controller of a trainer: merge cadence, reset cadence and reset policy from the options.
-import { resetOptimizerState } from '@relora/optim';
+import type { LoRAHandle } from '@relora/lora';
+import { type AdamW, resetOptimizerState } from '@relora/optim';
 import {
   ReLoRA,
   type ResetPolicy,
   RestartScheduler,
   type RestartSchedulerState,
 } from '@relora/restarts';
-import type { Trainer } from './trainer';
+import type { TrainerOptions } from './options';
 
-function resetPolicy(trainer: Trainer): ResetPolicy | undefined {
+/**
+ * What the controller reads from its trainer (a `Trainer` satisfies it): structural, so that this
+ * module need not import the trainer that builds the controller. `lora` and `optimizer` are read
+ * at each restart, so the controller follows the trainer's current ones.
+ */
+export interface RestartHost {
+  readonly options: TrainerOptions;
+  readonly schedulerStartStep: number;
+  readonly lora: LoRAHandle | undefined;
+  readonly optimizer: AdamW;
+}
+
+function resetPolicy(trainer: RestartHost): ResetPolicy | undefined {
   const o = trainer.options;
   if (o.optimizerRandomPruning > 0)
     return { mode: 'random', ratio: o.optimizerRandomPruning, seed: o.seed };
@@ -24,7 +37,10 @@ function resetPolicy(trainer: Trainer): ResetPolicy | undefined {
  * after the increment). Without a reset policy (all three reset options off) moments are kept.
  * `state` continues a saved cadence.
  */
-export function createRestartController(trainer: Trainer, state?: RestartSchedulerState): ReLoRA {
+export function createRestartController(
+  trainer: RestartHost,
+  state?: RestartSchedulerState,
+): ReLoRA {
   const o = trainer.options;
   const scheduler = state
     ? RestartScheduler.fromState(state)

@@ -1,12 +1,16 @@
 // The training loop: full-rank warm start, LoRA/ReLoRA phase, accumulation, clipping, AdamW, restarts, eval, saves.
 
-import type { LinearHost, LoRAHandle } from '@relora/lora';
-import { AdamW, clipByGlobalNorm } from '@relora/optim';
+import type { LinearHost } from '@relora/core';
+import type { LoaderCursor } from '@relora/data';
+import type { LoRAHandle } from '@relora/lora';
+import { AdamW, clipByGlobalNorm, deserializeAdamWState } from '@relora/optim';
 import type { ReLoRA } from '@relora/restarts';
 import * as tf from '@tensorflow/tfjs-core';
+import { type CheckpointState, checkResumable, type TrainerCheckpoint } from './checkpoint-state';
+import { NonFiniteLossError } from './errors';
 import { type EvalSource, evaluateLoss } from './evaluate';
 import { TrainerEmitter } from './events';
-import { switchToLoRA } from './lora-phase';
+import { restoreLoraRngState, switchToLoRA } from './lora-phase';
 import { learningRateAt } from './lr-schedule';
 import type { TrainerOptions } from './options';
 import { createRestartController } from './restart-controller';
@@ -16,7 +20,6 @@ import {
   type Batch,
   type LossModel,
 } from './train-step';
-import { NonFiniteLossError } from './training-state';
 import { resolveTrainerOptions } from './validate-options';
 
 function nextTick(): Promise<void> {
@@ -34,8 +37,10 @@ export interface TrainerModel extends LinearHost, LossModel {
 /** Training batches with a resumable cursor (an `@relora/data` BatchLoader satisfies it). */
 export interface TrainSource {
   next(): Batch;
-  cursor(): unknown;
-  restore(cursor: never): void;
+  /** Where the source stands; a checkpoint records it. */
+  cursor(): LoaderCursor;
+  /** Continues from `cursor`; throws when it belongs to other data or settings. */
+  restore(cursor: LoaderCursor): void;
 }
 
 /** Computes each update step's gradients in place of in-process accumulation (e.g. data-parallel workers). */
@@ -85,21 +90,16 @@ export class Trainer extends TrainerEmitter {
   readonly model: TrainerModel;
   readonly train: TrainSource;
   readonly validation?: EvalSource;
-  /** The LoRA layers, once the LoRA phase has begun. */
-  lora?: LoRAHandle;
-  optimizer: AdamW;
-  /** Restart controller of the ReLoRA phase. */
-  relora?: ReLoRA;
-  /** Update steps done (the reference's `update_step`). */
-  updateStep: number;
-  /** Micro-batches done (the reference's `global_step`). */
-  globalStep = 0;
-  /** Training tokens consumed. */
-  tokensSeen = 0;
-  /** Update step at which the LoRA phase's schedule and restart cadence start. */
-  schedulerStartStep = 0;
-  /** The latest evaluation. */
-  lastEval?: { updateStep: number; loss: number; perplexity: number };
+  // Private, so only the loop, `restore` and `continueFrom` change them: a write from outside could
+  // leave the counters, optimizer, restart cadence and data cursor out of step with each other.
+  #lora?: LoRAHandle;
+  #optimizer: AdamW;
+  #relora?: ReLoRA;
+  #updateStep: number;
+  #globalStep = 0;
+  #tokensSeen = 0;
+  #schedulerStartStep = 0;
+  #lastEval?: Readonly<{ updateStep: number; loss: number; perplexity: number }>;
   private lastSaveStep = -1;
   private stopRequested = false;
   private trainable: tf.Variable[] = [];
@@ -115,21 +115,61 @@ export class Trainer extends TrainerEmitter {
     this.validation = init.validation;
     this.saveHook = init.save;
     this.gradientSource = init.gradients;
-    this.updateStep = init.startStep ?? 0;
-    if (this.updateStep !== 0 && this.updateStep !== this.options.warmStartSteps) {
+    this.#updateStep = init.startStep ?? 0;
+    if (this.#updateStep !== 0 && this.#updateStep !== this.options.warmStartSteps) {
       throw new Error(
-        `Trainer: startStep (${this.updateStep}) must equal warmStartSteps (${this.options.warmStartSteps})`,
+        `Trainer: startStep (${this.#updateStep}) must equal warmStartSteps (${this.options.warmStartSteps})`,
       );
     }
     this.lrAt = learningRateAt(this.options);
-    this.optimizer = this.createOptimizer();
-    if (this.options.mode !== 'full' && this.updateStep >= this.options.warmStartSteps)
+    this.#optimizer = this.createOptimizer();
+    if (this.options.mode !== 'full' && this.#updateStep >= this.options.warmStartSteps)
       this.enterLoRA(false);
+  }
+
+  /** The LoRA layers, once the LoRA phase has begun. */
+  get lora(): LoRAHandle | undefined {
+    return this.#lora;
+  }
+
+  /** The optimizer of the current phase (a fresh one starts with the LoRA phase). */
+  get optimizer(): AdamW {
+    return this.#optimizer;
+  }
+
+  /** Restart controller of the ReLoRA phase. */
+  get relora(): ReLoRA | undefined {
+    return this.#relora;
+  }
+
+  /** Update steps done (the reference's `update_step`). */
+  get updateStep(): number {
+    return this.#updateStep;
+  }
+
+  /** Micro-batches done (the reference's `global_step`). */
+  get globalStep(): number {
+    return this.#globalStep;
+  }
+
+  /** Training tokens consumed. */
+  get tokensSeen(): number {
+    return this.#tokensSeen;
+  }
+
+  /** Update step at which the LoRA phase's schedule and restart cadence start. */
+  get schedulerStartStep(): number {
+    return this.#schedulerStartStep;
+  }
+
+  /** The latest evaluation. */
+  get lastEval(): Readonly<{ updateStep: number; loss: number; perplexity: number }> | undefined {
+    return this.#lastEval;
   }
 
   /** `full` before the switch to LoRA (or in a full-rank run), else `lora`. */
   get phase(): 'full' | 'lora' {
-    return this.lora ? 'lora' : 'full';
+    return this.#lora ? 'lora' : 'full';
   }
 
   /** Micro-batches per update step (gradient accumulation): totalBatchSize / batchSize. */
@@ -139,7 +179,7 @@ export class Trainer extends TrainerEmitter {
 
   /** Merge-and-reinit restarts so far. */
   get nLoraRestarts(): number {
-    return this.relora?.scheduler?.restarts ?? 0;
+    return this.#relora?.scheduler?.restarts ?? 0;
   }
 
   /** Optimizer resets so far (0 when no reset mode is on). */
@@ -148,7 +188,7 @@ export class Trainer extends TrainerEmitter {
       this.options.resetOptimizerOnRelora ||
       this.options.optimizerRandomPruning > 0 ||
       this.options.optimizerMagnitudePruning > 0;
-    return resets ? (this.relora?.scheduler?.optimizerResets ?? 0) : 0;
+    return resets ? (this.#relora?.scheduler?.optimizerResets ?? 0) : 0;
   }
 
   /** Asks the loop to stop after the current update step (and save); for SIGINT handlers. */
@@ -195,8 +235,8 @@ export class Trainer extends TrainerEmitter {
     const { loss, grads, tokens } = this.gradientSource
       ? await this.gradientSource.gradients(this)
       : accumulateGradients(this.model, () => this.train.next(), this.accumulation, this.trainable);
-    this.globalStep += this.accumulation;
-    this.tokensSeen += tokens;
+    this.#globalStep += this.accumulation;
+    this.#tokensSeen += tokens;
     const clipped = clipByGlobalNorm(
       grads,
       o.clipGradNorm > 0 ? o.clipGradNorm : Number.POSITIVE_INFINITY,
@@ -208,7 +248,7 @@ export class Trainer extends TrainerEmitter {
     }
     this.optimizer.applyGradients(clipped.grads, { lr });
     tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
-    this.updateStep = step + 1;
+    this.#updateStep = step + 1;
     const report = this.relora?.afterStep(step);
     if (report) {
       this.emit('restart', {
@@ -241,7 +281,7 @@ export class Trainer extends TrainerEmitter {
   evaluate(): void {
     if (!this.validation) return;
     const result = evaluateLoss(this.model, this.validation, this.options.evalTokens);
-    this.lastEval = {
+    this.#lastEval = {
       updateStep: this.updateStep,
       loss: result.loss,
       perplexity: result.perplexity,
@@ -265,13 +305,14 @@ export class Trainer extends TrainerEmitter {
   /**
    * Begins the LoRA phase now: wraps the projections, starts a fresh optimizer (the reference does
    * not carry the warm start's optimizer over) and, for relora, the restart controller.
+   * @param emit - whether to emit `phase` (a resume enters the phase it restores silently).
    */
   enterLoRA(emit: boolean): void {
-    this.lora = switchToLoRA(this.model, this.options, this.updateStep > 0);
-    this.schedulerStartStep = this.updateStep;
-    this.optimizer.dispose();
-    this.optimizer = this.createOptimizer();
-    if (this.options.mode === 'relora') this.relora = createRestartController(this);
+    this.#lora = switchToLoRA(this.model, this.options, this.updateStep > 0);
+    this.#schedulerStartStep = this.updateStep;
+    this.#optimizer.dispose();
+    this.#optimizer = this.createOptimizer();
+    if (this.options.mode === 'relora') this.#relora = createRestartController(this);
     if (!emit) return;
     const all = this.model.namedParameters();
     this.emit('phase', {
@@ -282,9 +323,49 @@ export class Trainer extends TrainerEmitter {
     });
   }
 
-  /** Marks the current step as saved (after a resume from a checkpoint of this step). */
-  markSaved(): void {
-    this.lastSaveStep = this.updateStep;
+  /**
+   * Puts this trainer (freshly built with the checkpoint's model config and options) in the
+   * checkpoint's state: phase, weights, optimizer, counters, restart cadence, data cursor and LoRA
+   * random counters, so the following steps equal the uninterrupted run's on the same backend.
+   * Throws before changing anything when an option that shapes the state differs (see
+   * {@link checkResumable}); `where` names the checkpoint in that error.
+   */
+  restore(checkpoint: TrainerCheckpoint, where = 'checkpoint'): void {
+    const { state } = checkpoint;
+    checkResumable(state, this.options, where);
+    if (state.phase === 'lora' && !this.#lora) {
+      // enterLoRA takes the switch step (and whether a warm start came first) from updateStep.
+      this.#updateStep = state.schedulerStartStep;
+      this.enterLoRA(false);
+    }
+    checkpoint.loadWeights(this.model);
+    deserializeAdamWState(this.#optimizer, checkpoint.optimizer, this.model.namedParameters());
+    this.#updateStep = state.updateStep;
+    this.#globalStep = state.globalStep;
+    this.#tokensSeen = state.tokensSeen;
+    this.#schedulerStartStep = state.schedulerStartStep;
+    if (state.restarts) this.#relora = createRestartController(this, state.restarts);
+    if (this.#lora) restoreLoraRngState(this.#lora, state.rng.lora);
+    this.train.restore(state.dataCursor);
+    // The checkpoint is this step's: `run` neither evaluates first nor saves it again at once.
+    this.lastSaveStep = this.#updateStep;
+  }
+
+  /**
+   * Continues a warmed-up run's counters (micro-batches, tokens) and, as the reference does, its
+   * data order: the batches the warm run consumed are skipped. Call it after building the trainer
+   * with `startStep` and the warmed-up weights. Returns false when `warm.dataCursor` belongs to
+   * other data or batch settings: the data then starts from the beginning.
+   */
+  continueFrom(warm: Pick<CheckpointState, 'globalStep' | 'tokensSeen' | 'dataCursor'>): boolean {
+    this.#globalStep = warm.globalStep;
+    this.#tokensSeen = warm.tokensSeen;
+    try {
+      this.train.restore(warm.dataCursor);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private createOptimizer(): AdamW {

@@ -1,5 +1,5 @@
 // Fills in and checks TrainerOptions, with the reference's consistency rules (args_utils.py, training_utils.py).
-import { type TrainerOptions, trainerDefaults } from './options';
+import { TRAINER_DEFAULTS, type TrainerOptions } from './options';
 
 /** A bad option value; `option` is the TrainerOptions key at fault. */
 export class OptionError extends Error {
@@ -64,11 +64,11 @@ function checkSchedule(o: TrainerOptions): void {
 }
 
 /**
- * Merges `options` over {@link trainerDefaults}, derives `cycleLength` (defaults to `relora`)
+ * Merges `options` over {@link TRAINER_DEFAULTS}, derives `cycleLength` (defaults to `relora`)
  * and throws an {@link OptionError} naming the first inconsistent option.
  */
 export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): TrainerOptions {
-  const o: TrainerOptions = { ...trainerDefaults, ...options };
+  const o: TrainerOptions = { ...TRAINER_DEFAULTS, ...options };
   if (o.mode !== 'relora' && options.relora === undefined) o.relora = null;
   if (o.cycleLength === null && o.mode === 'relora') o.cycleLength = o.relora;
   check(

@@ -3,6 +3,7 @@
 
 /** Value types of the WebAssembly binary format. */
 export const T = { i32: 0x7f, f32: 0x7d, v128: 0x7b } as const;
+export type ValueType = (typeof T)[keyof typeof T];
 
 const SIMD = 0xfd;
 const uleb = (value: number): number[] => {
@@ -108,11 +109,15 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 
-/** One function of a module: its parameter and local types and its body (instructions, no final `end`). */
+/**
+ * One function of a module: its parameter and local types, a name per slot (parameters, then
+ * locals) and its body (instructions, no final `end`). Build it with `Locals` (locals.ts).
+ */
 export interface SimdFunction {
   name: string;
-  params: number[];
-  locals: number[];
+  params: ValueType[];
+  locals: ValueType[];
+  slotNames: string[];
   body: number[];
 }
 
@@ -137,42 +142,78 @@ export function encodeModule(fn: SimdFunction, sharedMemory: boolean): Uint8Arra
   ]);
 }
 
-const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
+/**
+ * The "name" custom section naming `fn` and its slots. Appended to a module only to print it as
+ * text with those names: the modules the kernels run carry none.
+ */
+export function nameSection(fn: SimdFunction): Uint8Array<ArrayBuffer> {
+  const functionNames = vec([[...uleb(0), ...name(fn.name)]]);
+  const slotNames = vec(fn.slotNames.map((slot, k) => [...uleb(k), ...name(slot)]));
+  const localNames = vec([[...uleb(0), ...slotNames]]);
+  return new Uint8Array(
+    section(0, [...name('name'), ...section(1, functionNames), ...section(2, localNames)]),
+  );
+}
+
+// Per memory and function name: the bound export, or why there is none.
+type Binding = { bound: unknown } | { reason: string };
+const bindings = new WeakMap<WebAssembly.Memory, Map<string, Binding>>();
 
 // The emscripten module's memory: exported by the single-threaded builds, created in JS (shared)
 // by the threaded one.
 type EmscriptenModule = { asm?: { memory?: unknown }; wasmMemory?: unknown };
 
-/**
- * `fn` compiled and bound to the wasm backend's memory (`backend.wasm`, the emscripten module),
- * once per memory and function name; null where WebAssembly SIMD or the memory is unavailable
- * (the kernels then run their plain JS loops, which give the same results).
- */
-export function bindToHeap<F>(emscriptenModule: unknown, fn: SimdFunction): F | null {
+function compile(memory: WebAssembly.Memory, fn: SimdFunction): Binding {
+  const shared =
+    typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  try {
+    // new WebAssembly.Module says why a module is invalid, where WebAssembly.validate only says no.
+    const module = new WebAssembly.Module(encodeModule(fn, shared));
+    const bound = new WebAssembly.Instance(module, { env: { memory } }).exports[fn.name];
+    if (typeof bound !== 'function') return { reason: `no export '${fn.name}'` };
+    return { bound };
+  } catch (error) {
+    return { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+function binding(emscriptenModule: unknown, fn: SimdFunction): Binding {
   const module = emscriptenModule as EmscriptenModule;
   const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let byName = compiled.get(memory);
+  if (!(memory instanceof WebAssembly.Memory)) {
+    return { reason: "the wasm backend's module exposes no WebAssembly.Memory" };
+  }
+  let byName = bindings.get(memory);
   if (byName === undefined) {
     byName = new Map();
-    compiled.set(memory, byName);
+    bindings.set(memory, byName);
   }
-  if (!byName.has(fn.name)) {
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = encodeModule(fn, shared);
-    let bound: unknown = null;
-    try {
-      if (WebAssembly.validate(bytes)) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-          env: { memory },
-        });
-        bound = instance.exports[fn.name];
-      }
-    } catch {
-      // e.g. memory limits the import does not accept: the JS loop gives the same results
-    }
-    byName.set(fn.name, bound);
+  let found = byName.get(fn.name);
+  if (found === undefined) {
+    found = compile(memory, fn);
+    byName.set(fn.name, found);
   }
-  return byName.get(fn.name) as F | null;
+  return found;
+}
+
+/**
+ * `fn` compiled and bound to the wasm backend's memory (`backend.wasm`, the emscripten module),
+ * once per memory and function name; null where that failed (the kernels then run their plain JS
+ * loops, which give the same results, only slower). {@link bindFailure} says why.
+ */
+export function bindToHeap<F>(emscriptenModule: unknown, fn: SimdFunction): F | null {
+  const found = binding(emscriptenModule, fn);
+  return 'bound' in found ? (found.bound as F) : null;
+}
+
+/** `emscriptenModule => bindToHeap(emscriptenModule, fn)`: what a kernel asks for its loop. */
+export const heapBinder =
+  <F>(fn: SimdFunction) =>
+  (emscriptenModule: unknown): F | null =>
+    bindToHeap<F>(emscriptenModule, fn);
+
+/** Why `fn` cannot run on this module's memory (compiling and binding it if not done yet); undefined if it can. */
+export function bindFailure(emscriptenModule: unknown, fn: SimdFunction): string | undefined {
+  const found = binding(emscriptenModule, fn);
+  return 'reason' in found ? `${fn.name}: ${found.reason}` : undefined;
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { wordLevelTokenizerJson } from '../hf-tokenizer.test-fixtures';
+import { wordLevelTokenizerJson } from '../hf-tokenizer.test-support';
 import { loadHfTokenizer } from './hf-tokenizer-file';
 import { resolveTokenizer } from './resolve-tokenizer';
 

@@ -7,7 +7,7 @@ import { createByteTokenizer } from '../byte-tokenizer';
 import { createLoaders } from '../create-loaders';
 import type { SourceDocument } from '../document-source';
 import { createHfTokenizer } from '../hf-tokenizer';
-import { wordLevelTokenizerJson } from '../hf-tokenizer.test-fixtures';
+import { wordLevelTokenizerJson } from '../hf-tokenizer.test-support';
 import { type TokenStore, tokenizeTexts } from '../token-store';
 import type { Tokenizer } from '../tokenizer';
 import { JsonlSource } from './jsonl-source';

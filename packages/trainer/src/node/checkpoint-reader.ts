@@ -10,9 +10,8 @@ import {
   type SafetensorsFile,
 } from '@relora/llama';
 import type { SerializedAdamWMeta } from '@relora/optim';
+import type { CheckpointState } from '../checkpoint-state';
 import type { Trainer } from '../trainer';
-import { restoreTrainer } from '../trainer-state';
-import type { TrainingState } from '../training-state';
 import { CHECKPOINT_FILES } from './checkpoint-writer';
 
 function readFile(dir: string, name: string): Buffer {
@@ -50,8 +49,8 @@ export function readCheckpointConfig(dir: string): LlamaConfig {
 }
 
 /** training_state.json of a checkpoint. */
-export function readTrainingState(dir: string): TrainingState {
-  const state = parseJson<TrainingState>(dir, CHECKPOINT_FILES.state);
+export function readCheckpointState(dir: string): CheckpointState {
+  const state = parseJson<CheckpointState>(dir, CHECKPOINT_FILES.state);
   if (state?.version !== 1 || typeof state.updateStep !== 'number') {
     throw new Error(`${join(dir, CHECKPOINT_FILES.state)}: not a relora-ts training state`);
   }
@@ -73,8 +72,8 @@ export function loadCheckpointWeights(model: LlamaModel, dir: string): void {
  * weights, optimizer, schedule position, restart counts, data cursor and random state, so the
  * following losses equal those of the uninterrupted run on the same backend.
  */
-export function resumeFromCheckpoint(trainer: Trainer, dir: string): TrainingState {
-  const state = readTrainingState(dir);
+export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointState {
+  const state = readCheckpointState(dir);
   const optimizerFile = readSafetensors(dir, CHECKPOINT_FILES.optimizer);
   const meta = JSON.parse(optimizerFile.metadata.relora_adamw ?? 'null') as SerializedAdamWMeta;
   const tensors: Record<string, Float32Array> = {};
@@ -85,8 +84,7 @@ export function resumeFromCheckpoint(trainer: Trainer, dir: string): TrainingSta
   }
   const weightsName =
     state.phase === 'lora' ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
-  restoreTrainer(
-    trainer,
+  trainer.restore(
     {
       state,
       optimizer: { meta, tensors },

@@ -11,8 +11,8 @@ import {
   type SafetensorsTensor,
 } from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
+import { captureCheckpointState, mergedWeights, optimizerState } from '../checkpoint-state';
 import type { Trainer } from '../trainer';
-import { mergedWeights, optimizerState, trainingState } from '../trainer-state';
 
 /** Files of a checkpoint directory. */
 export const CHECKPOINT_FILES = {
@@ -110,7 +110,7 @@ export async function writeCheckpoint(
     writeFileSync(join(tmp, CHECKPOINT_FILES.optimizer), optimizerSafetensors(trainer));
     writeFileSync(
       join(tmp, CHECKPOINT_FILES.state),
-      `${JSON.stringify(trainingState(trainer), null, 2)}\n`,
+      `${JSON.stringify(captureCheckpointState(trainer), null, 2)}\n`,
     );
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 // Data-parallel gradients equal one thread's: row shares in-process on each backend, and real worker threads.
 import { initBackend } from '@relora/backend';
+import type { LoaderCursor } from '@relora/data';
 import { createLlama, llamaPreset } from '@relora/llama';
+import { normRelativeError } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loraRngState, restoreLoraRngState } from '../lora-phase';
@@ -31,7 +33,7 @@ function batches(count: number): Array<{ ids: Int32Array; targets: Int32Array }>
   }));
 }
 
-/** A train source cycling over fixed batches. */
+/** A train source cycling over fixed batches; these tests never checkpoint it. */
 function source(data: ReturnType<typeof batches>) {
   let i = 0;
   return {
@@ -45,9 +47,11 @@ function source(data: ReturnType<typeof batches>) {
     rewind: () => {
       i = 0;
     },
-    cursor: () => i,
-    restore: (cursor: never) => {
-      i = cursor;
+    cursor(): LoaderCursor {
+      throw new Error('fixed test batches have no data cursor');
+    },
+    restore(): void {
+      throw new Error('fixed test batches have no data cursor');
     },
   };
 }
@@ -68,16 +72,10 @@ const OPTIONS: Partial<TrainerOptions> = {
   saveEvery: 0,
 };
 
-function maxRelativeError(a: tf.NamedTensorMap, b: tf.NamedTensorMap): number {
+/** The worst normwise relative error over the named tensors (the same names in both). */
+function worstError(a: tf.NamedTensorMap, b: tf.NamedTensorMap): number {
   expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort());
-  let worst = 0;
-  for (const [name, x] of Object.entries(a)) {
-    const y = b[name] as tf.Tensor;
-    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).dataSync()[0] as number);
-    const scale = tf.tidy(() => tf.max(tf.abs(y)).dataSync()[0] as number);
-    worst = Math.max(worst, diff / Math.max(scale, 1e-12));
-  }
-  return worst;
+  return Math.max(...Object.entries(a).map(([name, x]) => normRelativeError(x, b[name]!)));
 }
 
 function oneThread(trainer: Trainer, data: ReturnType<typeof source>) {
@@ -125,7 +123,7 @@ describe.each(['cpu', 'wasm'] as const)('row shares in-process (%s)', (backend) 
       }
       const loss = results.reduce((sum, r) => sum + r.loss, 0);
       expect(Math.abs(loss - expected.loss) / expected.loss).toBeLessThan(1e-5);
-      expect(maxRelativeError(summed, expected.grads)).toBeLessThan(1e-4);
+      expect(worstError(summed, expected.grads)).toBeLessThan(1e-4);
       tf.dispose([...results.flatMap((r) => [...r.grads.values()]), Object.values(summed)]);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose(Object.values(expected.grads));
@@ -161,7 +159,7 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
       const got = await dp.gradients(trainer);
       expect(got.tokens).toBe(expected.tokens);
       expect(Math.abs(got.loss - expected.loss) / expected.loss).toBeLessThan(1e-5);
-      expect(maxRelativeError(got.grads, expected.grads)).toBeLessThan(1e-4);
+      expect(worstError(got.grads, expected.grads)).toBeLessThan(1e-4);
       tf.dispose([Object.values(got.grads), Object.values(expected.grads)]);
     };
     await compare();
@@ -190,7 +188,7 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
         Object.entries(counters).map(([k, c]) => [k, { ...c, dropoutCalls: c.dropoutCalls + 2 }]),
       ),
     );
-    expect(maxRelativeError(got.grads, expected.grads)).toBeLessThan(1e-4);
+    expect(worstError(got.grads, expected.grads)).toBeLessThan(1e-4);
     tf.dispose([Object.values(got.grads), Object.values(expected.grads)]);
     model.dispose();
   });

@@ -1,0 +1,143 @@
+// A checkpoint's state: training_state.json's type, capturing it (and the tensors) from a trainer, and the resume check.
+import type { LoaderCursor } from '@relora/data';
+import type { LoRAHandle, LoRARngState } from '@relora/lora';
+import { type AdamW, type SerializedAdamWState, serializeAdamWState } from '@relora/optim';
+import type { ReLoRA, RestartSchedulerState } from '@relora/restarts';
+import * as tf from '@tensorflow/tfjs-core';
+import { loraRngState } from './lora-phase';
+import type { TrainerOptions } from './options';
+
+/** training_state.json: everything needed to continue a run exactly. Plain JSON. */
+export interface CheckpointState {
+  version: 1;
+  /** Update steps done (the reference's `update_step`). */
+  updateStep: number;
+  /** Micro-batches done (the reference's `global_step`). */
+  globalStep: number;
+  /** Training tokens consumed. */
+  tokensSeen: number;
+  /** `full` before the switch to LoRA (or in a full-rank run), else `lora`. */
+  phase: 'full' | 'lora';
+  /** Update step at which the LoRA phase's schedule starts (the reference's `scheduler_start_step`). */
+  schedulerStartStep: number;
+  nLoraRestarts: number;
+  nOptimizerResets: number;
+  /** Restart cadence state, in the LoRA phase of a relora run. */
+  restarts: RestartSchedulerState | null;
+  /** The training loader's cursor. */
+  dataCursor: LoaderCursor;
+  /** The LoRA layers' random counters by module name (their seeds follow from `seed`). */
+  rng: { seed: number; lora: Record<string, LoRARngState> };
+  /** The options the run was started with (a resume checks the ones that shape the state). */
+  options: TrainerOptions;
+}
+
+/**
+ * What a checkpoint is taken from: a {@link Trainer}'s read-only state. Declared here rather than
+ * taking a `Trainer` so that the trainer can import this module without an import cycle.
+ */
+export interface CheckpointSource {
+  readonly options: TrainerOptions;
+  readonly model: { namedParameters(): Array<[string, tf.Variable]> };
+  readonly train: { cursor(): LoaderCursor };
+  readonly lora: LoRAHandle | undefined;
+  readonly relora: ReLoRA | undefined;
+  readonly optimizer: AdamW;
+  readonly updateStep: number;
+  readonly globalStep: number;
+  readonly tokensSeen: number;
+  readonly phase: 'full' | 'lora';
+  readonly schedulerStartStep: number;
+  readonly nLoraRestarts: number;
+  readonly nOptimizerResets: number;
+}
+
+/** A checkpoint as `Trainer.restore` takes it: the state, the weights and the optimizer. */
+export interface TrainerCheckpoint {
+  state: CheckpointState;
+  /** Copies the checkpoint's weights into the model; called once the model has the checkpoint's phase (LoRA applied or not). */
+  loadWeights: (model: CheckpointSource['model']) => void;
+  optimizer: SerializedAdamWState;
+}
+
+/** training_state.json of `trainer` now. */
+export function captureCheckpointState(trainer: CheckpointSource): CheckpointState {
+  return {
+    version: 1,
+    updateStep: trainer.updateStep,
+    globalStep: trainer.globalStep,
+    tokensSeen: trainer.tokensSeen,
+    phase: trainer.phase,
+    schedulerStartStep: trainer.schedulerStartStep,
+    nLoraRestarts: trainer.nLoraRestarts,
+    nOptimizerResets: trainer.nOptimizerResets,
+    restarts: trainer.relora?.scheduler?.state() ?? null,
+    dataCursor: trainer.train.cursor(),
+    rng: { seed: trainer.options.seed, lora: trainer.lora ? loraRngState(trainer.lora) : {} },
+    options: trainer.options,
+  };
+}
+
+/**
+ * The model as a plain LLaMA: Hugging Face names, in-memory layout ([in, out] for linears), with
+ * every pending LoRA update merged (W + s·A·B; s·A·B alone for `lora_only` layers). The caller
+ * disposes the tensors.
+ */
+export function mergedWeights(trainer: CheckpointSource): Array<[string, tf.Tensor]> {
+  const layers = trainer.lora?.layers;
+  const out: Array<[string, tf.Tensor]> = [];
+  const seen = new Set<string>();
+  for (const [name, variable] of trainer.model.namedParameters()) {
+    if (name.includes('.lora_')) continue;
+    const module = name.endsWith('.weight') ? name.slice(0, -'.weight'.length) : '';
+    const layer = layers?.get(module);
+    out.push([
+      name,
+      layer ? tf.tidy(() => tf.add(variable, layer.pendingUpdate())) : tf.clone(variable),
+    ]);
+    seen.add(name);
+  }
+  for (const [module, layer] of layers ?? []) {
+    if (!seen.has(`${module}.weight`)) out.push([`${module}.weight`, layer.pendingUpdate()]);
+  }
+  return out;
+}
+
+/** The optimizer state keyed by parameter name. */
+export function optimizerState(trainer: CheckpointSource): SerializedAdamWState {
+  return serializeAdamWState(trainer.optimizer, trainer.model.namedParameters());
+}
+
+/** Options that must match between a checkpoint and the run resuming from it. */
+export const RESUME_INVARIANTS = [
+  'mode',
+  'batchSize',
+  'totalBatchSize',
+  'maxLength',
+  'relora',
+  'cycleLength',
+  'loraR',
+  'trainScaling',
+  'warmStartSteps',
+  'numTrainingSteps',
+  'scheduler',
+  'seed',
+] as const satisfies ReadonlyArray<keyof TrainerOptions>;
+
+/** Throws naming the first option that differs between a checkpoint's run and this one. */
+export function checkResumable(
+  saved: CheckpointState,
+  options: TrainerOptions,
+  where: string,
+): void {
+  if (saved.version !== 1)
+    throw new Error(`${where}: unsupported training state version ${saved.version}`);
+  for (const key of RESUME_INVARIANTS) {
+    if (saved.options[key] !== options[key]) {
+      throw new Error(
+        `${where}: the checkpoint was trained with ${key} = ${JSON.stringify(saved.options[key])}, ` +
+          `this run has ${JSON.stringify(options[key])}; resume with the same value`,
+      );
+    }
+  }
+}
