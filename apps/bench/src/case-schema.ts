@@ -97,14 +97,23 @@ export const caseMeasurementSchema = z.object({
     tfBackend: z.string(),
     versions: z.record(z.string(), z.string()),
     threads: z.number().int().positive().nullable(),
+    /** The WebGPU adapter in one phrase (webgpu only), else null; absent from older results. */
+    adapter: z.string().nullable().default(null),
   }),
   /** Counted from the model's own variables (checked against the analytical count). */
   params: parameterCountsSchema,
   /**
    * Tensor bytes are those of the process's main thread: in a workers case (w > 1) the worker
    * threads' replicas, activations and gradients are not in them (RSS is the whole process's).
+   * On webgpu every byte figure below is the backend's own count of its GPU buffers instead.
    */
   memory: z.object({
+    /**
+     * What the byte figures count: `tensors`, the engine's live tensor bytes (`tf.memory()`), or
+     * `gpu-buffers`, the bytes of the GPU buffers the webgpu backend holds (`memoryReport().gpuBytes`,
+     * its exact peak `peakGpuBytes`): where the values live there. Older results counted tensors.
+     */
+    accounting: z.enum(['tensors', 'gpu-buffers']).default('tensors'),
     /** Tensor bytes alive before the model existed (the token batch, backend constants). */
     baselineBytes: bytes,
     /** Tensor bytes after warm-up, minus baseline: weights + optimizer state + buffers. */

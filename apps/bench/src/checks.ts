@@ -14,7 +14,8 @@ export interface Tolerance {
 /** The tolerance in words, written next to the results. */
 export function describeTolerance(t: Tolerance): string {
   return (
-    `Resident tensor bytes after warm-up must equal weights + AdamW m and v + the causal mask and ` +
+    `Resident bytes after warm-up (tensor bytes; on webgpu the backend's GPU buffers) must equal ` +
+    `weights + AdamW m and v + the causal mask and ` +
     `rotary tables (4 bytes per float32) ` +
     `within ${(t.relative * 100).toFixed(1)}% + ${(t.bytes / 1024).toFixed(0)} KiB; parameter ` +
     `counts from the model's variables must equal the analytical counts exactly.`

@@ -1,4 +1,5 @@
 // Child process entry: runs one bench case in a fresh process and prints its figures as JSON.
+import { releaseBackend } from '@relora/backend';
 import { caseSpecSchema } from './case-schema';
 import { RESULT_MARKER } from './protocol';
 import { runCase } from './run-case';
@@ -11,9 +12,15 @@ async function main(): Promise<void> {
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+// A Dawn instance that is still referenced can keep the process alive (the webgpu package says
+// so), and the parent would then wait for this child until the case timeout.
+main().then(
+  () => releaseBackend(),
+  (error: unknown) => {
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    releaseBackend();
+    process.exit(1);
+  },
+);

@@ -4,8 +4,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initBackend, releaseBackend } from '@relora/backend';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateResults } from './results-schema';
+
+// Where Dawn finds a WebGPU adapter (CI installs Mesa's lavapipe), a case also runs on webgpu.
+const noWebGpu = await initBackend({ prefer: 'webgpu' }).then(
+  () => undefined,
+  (error: Error) => error.message.split('\n')[0],
+);
+releaseBackend();
 
 // Runs this source through tsx; the @relora/* packages load from their built dist.
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -107,6 +115,41 @@ describe('relora-bench CLI', () => {
     expect(weak?.ratio).toBeGreaterThan(0);
     expect(weak?.ratio).toBeLessThan(2.5);
     expect(run.stdout).toMatch(/two-thread ceiling tiny\/full\/w2: latency loop/);
+  });
+
+  describe.skipIf(noWebGpu !== undefined)(
+    `on webgpu${noWebGpu ? ` (skipped: ${noWebGpu})` : ''}`,
+    () => {
+      it('runs a case, its GPU buffers checked against the analytical count', () => {
+        const dir = join(outDir, 'webgpu');
+        const run = runCli([
+          ...['--quick', '--presets', 'tiny', '--modes', 'relora', '--backend', 'webgpu'],
+          ...['--rounds', '1', '--steps', '2', '--warmup-steps', '1', '--warmup-sec', '0'],
+          ...['--restart-repeats', '1', '--out-dir', dir],
+        ]);
+        expect(run.stderr).not.toMatch(/FAILED|Error/);
+        expect(run.status).toBe(0);
+        expect(run.stderr).toMatch(/tiny\/relora-r32: backend webgpu on \S/);
+        expect(run.stdout).toMatch(/measured memory on webgpu: the backend's own count/);
+        const results = validateResults(
+          JSON.parse(readFileSync(join(dir, 'bench-results.json'), 'utf8')),
+        );
+        const measured = results.cases[0]?.measured;
+        expect(measured?.backend).toMatchObject({ name: 'webgpu', adapter: expect.any(String) });
+        expect(measured?.memory.accounting).toBe('gpu-buffers');
+        expect(measured?.memory.gpuBytes).toBeGreaterThan(0);
+        const resident = results.checks.find((k) => k.name === 'resident-bytes');
+        expect(resident).toMatchObject({ ok: true, measured: resident?.expected });
+        expect(results.summary).toMatchObject({ cases: 1, failedCases: 0, checksFailed: 0 });
+        expect(results.environment.gpu).toBe(measured?.backend.adapter);
+      });
+    },
+  );
+
+  it('refuses data-parallel workers on webgpu, exit code 2', () => {
+    const run = runCli(['--backend', 'webgpu', '--workers', '1,2']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/data-parallel workers run on the wasm or cpu backend, not webgpu/);
   });
 
   it('refuses data-parallel workers with backend threads, exit code 2', () => {

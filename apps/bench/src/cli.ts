@@ -1,6 +1,7 @@
 // relora-bench: memory and throughput of full-rank, LoRA and ReLoRA training, one process per case.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { INIT_BACKEND_DEFAULTS } from '@relora/backend';
 import { Command, CommanderError } from 'commander';
 import { runBench } from './bench';
 import { BENCH_DEFAULTS as D, QUICK, STEADY_STATE_WARMUP_STEPS } from './options';
@@ -35,7 +36,7 @@ const program = new Command('relora-bench')
   )
   .option(
     '--backend <name>',
-    'tensorflow-gpu | tensorflow | wasm | cpu (default: best available)',
+    `${INIT_BACKEND_DEFAULTS.order.join(' | ')} (default: the first that loads, in this order; webgpu on a software adapter only when named)`,
     p.backendName,
   )
   .option('--batch-size <n>', `sequences per step (default ${D.batchSize})`, p.positiveInt)

@@ -34,6 +34,6 @@ export function describeEnvironment(
     cpuCount: Math.max(1, cpus.length),
     threads: backend?.threads ?? null,
     totalMemoryBytes: os.totalmem(),
-    gpu: gpuName(),
+    gpu: gpuName() ?? backend?.adapter ?? null,
   };
 }

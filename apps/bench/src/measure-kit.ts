@@ -1,6 +1,6 @@
 // Small measuring tools for the child: a clock, a backend sync, seeded token batches, parameter and memory counts.
 import { performance } from 'node:perf_hooks';
-import type { memoryReport } from '@relora/backend';
+import { type MemoryReport, memoryReport } from '@relora/backend';
 import { mulberry32 } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement, CaseSpec } from './case-schema';
@@ -82,26 +82,44 @@ export function countModel(named: Array<[string, tf.Variable]>): CaseMeasurement
   return { total, trainable, frozen: total - trainable, lora };
 }
 
+type Accounting = CaseMeasurement['memory']['accounting'];
+
+// On webgpu the values live in GPU buffers, which the backend counts itself: a reshape shares its
+// buffer and a tensor made from values holds none until its first use, so the engine's tensor
+// bytes would not be what the GPU holds.
+function accountingOf(report: MemoryReport): Accounting {
+  return report.peakGpuBytes !== undefined ? 'gpu-buffers' : 'tensors';
+}
+
+/** Bytes held now, counted as {@link memoryFigures} counts them on the current backend. */
+export function heldBytes(): number {
+  const report = memoryReport();
+  return accountingOf(report) === 'gpu-buffers' ? (report.gpuBytes ?? 0) : report.tensorBytes;
+}
+
 /**
  * A case's memory figures, read right after its timed steps: `report` is `memoryReport()` then,
- * `baselineBytes` the tensor bytes before the model, `residentBytes` those held after warm-up.
+ * `baselineBytes` the {@link heldBytes} before the model, `residentBytes` those held after warm-up
+ * minus the baseline.
  */
 export function memoryFigures(
   baselineBytes: number,
   residentBytes: number,
   numTensorsAfterWarmup: number,
-  report: ReturnType<typeof memoryReport>,
+  report: MemoryReport,
 ): CaseMeasurement['memory'] {
-  const peakBytes = report.peakTensorBytes - baselineBytes;
-  const gpu = (tf.memory() as { numBytesInGPU?: number }).numBytesInGPU;
+  const accounting = accountingOf(report);
+  const peak = accounting === 'gpu-buffers' ? report.peakGpuBytes! : report.peakTensorBytes;
+  const peakBytes = peak - baselineBytes;
   return {
+    accounting,
     baselineBytes,
     residentBytes,
     peakBytes,
     activationBytes: Math.max(0, peakBytes - residentBytes),
     rssBytes: process.memoryUsage().rss,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    gpuBytes: typeof gpu === 'number' ? gpu : null,
+    gpuBytes: report.gpuBytes ?? null,
     numTensorsAfterWarmup,
     numTensorsAfterSteps: tf.memory().numTensors,
     backendReport: report,

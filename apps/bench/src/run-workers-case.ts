@@ -10,7 +10,15 @@ import {
 import { DataParallelGradients } from '@relora/trainer/node';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseSpec, StepFigures, TwoThreadCeiling } from './case-schema';
-import { countModel, memoryFigures, now, syncOn, syntheticBatch, warmUp } from './measure-kit';
+import {
+  countModel,
+  heldBytes,
+  memoryFigures,
+  now,
+  syncOn,
+  syntheticBatch,
+  warmUp,
+} from './measure-kit';
 import { summarize } from './stats';
 import { measureTwoThreadCeiling } from './two-thread-ceiling';
 
@@ -87,7 +95,7 @@ export async function measureDataParallel(
   const dp = await DataParallelGradients.start({ workers: c.workers, modelConfig: spec.config });
   const { source, dispose } = syntheticSource(spec, c.workers);
   try {
-    const baselineBytes = tf.memory().numBytes;
+    const baselineBytes = heldBytes();
     const model = createLlama(spec.config, { seed: spec.seed });
     // The gradient source's end splits each step into gradients and clipping + AdamW.
     let gradsDone = 0;
@@ -114,7 +122,7 @@ export async function measureDataParallel(
     };
 
     const warmupStepsRun = await warmUp(spec, step);
-    const residentBytes = tf.memory().numBytes - baselineBytes;
+    const residentBytes = heldBytes() - baselineBytes;
     const numTensorsAfterWarmup = tf.memory().numTensors;
     const ceilings: TwoThreadCeiling[] = [
       { at: 'before-steps', ...(await measureTwoThreadCeiling()) },

@@ -93,6 +93,13 @@ export function formatNotes(results: BenchResults): string {
       `RSS (max) measured. plain matmul ceiling ${ceiling ? sig(ceiling / 1e9) : '?'} GFLOP/s`,
     `checks: ${results.summary.checksPassed} passed, ${results.summary.checksFailed} failed`,
   ];
+  if (results.cases.some((r) => r.measured?.memory.accounting === 'gpu-buffers')) {
+    lines.splice(
+      2,
+      0,
+      "  measured memory on webgpu: the backend's own count of its GPU buffers (memoryReport().gpuBytes)",
+    );
+  }
   for (const k of results.comparisons) {
     lines.push(`  ${k.name}: ${k.caseId} / ${k.baselineId} = ${k.ratio.toFixed(2)}`);
   }

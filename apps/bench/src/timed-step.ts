@@ -1,5 +1,5 @@
 // One timed update step (forward, backward, clipping, AdamW) and a timed forward pass.
-import { type AdamW, clipByGlobalNorm } from '@relora/optim';
+import { type AdamW, clipByGlobalNormTensor } from '@relora/optim';
 import type { Batch, LossModel } from '@relora/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { now, syncOn } from './measure-kit';
@@ -34,12 +34,13 @@ export function createTimedStep(
     const gradList = Object.values(grads);
     await syncOn(gradList[gradList.length - 1] ?? value);
     const gradsDone = now();
-    const clipped = clipByGlobalNorm(grads, MAX_GRAD_NORM);
+    // The norm stays unread: a read would add a wait inside the timed clipping and AdamW.
+    const clipped = clipByGlobalNormTensor(grads, MAX_GRAD_NORM);
     optimizer.applyGradients(clipped.grads);
     await syncOn(lastVariable!);
     const end = now();
     const loss = (await value.data())[0] ?? Number.NaN;
-    tf.dispose([value, ...gradList, ...Object.values(clipped.grads)]);
+    tf.dispose([value, clipped.norm, ...gradList, ...Object.values(clipped.grads)]);
     return { gradMs: gradsDone - start, optimizerMs: end - gradsDone, loss };
   }
 

@@ -20,9 +20,16 @@ export const TINY: ModelShape = {
 export function tinyMeasurement(): CaseMeasurement {
   const resident = 620 * 4 + 2 * 348 * 4;
   return {
-    backend: { name: 'cpu', tfBackend: 'cpu', versions: { 'tfjs-core': '4.22.0' }, threads: 1 },
+    backend: {
+      name: 'cpu',
+      tfBackend: 'cpu',
+      versions: { 'tfjs-core': '4.22.0' },
+      threads: 1,
+      adapter: null,
+    },
     params: { total: 620, trainable: 348, frozen: 272, lora: 248 },
     memory: {
+      accounting: 'tensors',
       baselineBytes: 96,
       residentBytes: resident,
       peakBytes: resident + 5000,

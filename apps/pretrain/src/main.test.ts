@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors } from '@relora/llama';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from './main';
 import { parseArgs } from './parse-args';
 import { resolveConfig } from './resolve-config';
-import { tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
+import { cli, jsonl, tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
 
 function parseFlags(argv: string[]) {
   const parsed = parseArgs(argv);
@@ -23,25 +22,6 @@ const TINY = tinyArgs(
   '--total_batch_size 4 --num_training_steps 12 --warm-start-steps 4 --relora 4 --restart_warmup_steps 1 ' +
     '--lora_r 4 --eval_every 4 --eval-tokens 64 --save_every 6 --sample-tokens 8',
 );
-
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    argv,
-    { out: (l) => out.push(l), err: (l) => err.push(l) },
-    { handleSignals: false },
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-function jsonl(path: string): Array<Record<string, number>> {
-  // every field the tests read is a number
-  return readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
-}
 
 describe('relora-pretrain', () => {
   const run = join(root, 'run');

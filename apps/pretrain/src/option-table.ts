@@ -1,4 +1,5 @@
 // Every relora-pretrain option: its flag, the reference's name, its type, its default (the demo run) and its help.
+import { INIT_BACKEND_DEFAULTS } from '@relora/backend';
 
 /** How a value is parsed from a flag or a config file. */
 export type OptionKind = 'int' | 'float' | 'string' | 'bool' | 'choice' | 'tokens';
@@ -68,13 +69,13 @@ export const cliOptions = [
   opt('textField', 'string', 'text', 'field holding the text in a .jsonl dataset'),
   opt('validationFraction', 'float', 0.05, 'fraction of documents held out for validation'),
   opt('tokenizer', 'string', 'byte', "'byte', 'gpt2', or a Hugging Face tokenizer.json"),
-  opt('backend', 'choice', 'auto', 'TensorFlow.js backend', [
+  opt(
+    'backend',
+    'choice',
     'auto',
-    'tensorflow-gpu',
-    'tensorflow',
-    'wasm',
-    'cpu',
-  ]),
+    'TensorFlow.js backend (auto: the first that loads, in this order; webgpu on a software adapter only when named)',
+    ['auto', ...INIT_BACKEND_DEFAULTS.order],
+  ),
   opt(
     'workers',
     'int',

@@ -1,5 +1,5 @@
 // Wires trainer events to the run directory's JSON lines and the progress display; the run's header and sample.
-import { describeSkippedBackends } from '@relora/backend';
+import { adapterName, describeSkippedBackends } from '@relora/backend';
 import type { Tokenizer } from '@relora/data';
 import type { LlamaModel } from '@relora/llama';
 import type { Trainer } from '@relora/trainer';
@@ -61,7 +61,7 @@ export function describeRun(
   const skipped = verbose ? describeSkippedBackends(run.backend) : undefined;
   return [
     `relora-pretrain: ${plan}; ${o.numTrainingSteps} update steps of ${o.totalBatchSize} x ${o.maxLength} tokens (micro-batch ${o.batchSize}), ${o.scheduler} LR peak ${o.lr}`,
-    `model: LLaMA ${m.numLayers} layers, d=${m.hiddenSize}, ${m.numHeads} heads, vocab ${m.vocabSize} (${(params / 1e6).toFixed(2)}M parameters); backend ${run.backend.name}`,
+    `model: LLaMA ${m.numLayers} layers, d=${m.hiddenSize}, ${m.numHeads} heads, vocab ${m.vocabSize} (${(params / 1e6).toFixed(2)}M parameters); backend ${run.backend.name}${run.backend.adapter ? ` on ${adapterName(run.backend.adapter)}` : ''}`,
     ...(skipped ? [skipped] : []),
     `data: ${run.loaders.train.tokens} training tokens, ${run.loaders.validation.tokens} validation tokens (${run.tokenizer.name} tokenizer)`,
     `${run.resumeFrom ? `resuming from ${run.resumeFrom} at update step ${trainer.updateStep}; ` : ''}${run.warmedUp ? `starting from warmed-up ${run.warmedUp.dir} at update step ${run.warmedUp.step}; ` : ''}writing to ${saveDir}`,

@@ -1,6 +1,8 @@
-// Shared by the CLI tests: a one-layer model config and the flags of a run that takes seconds.
-import { writeFileSync } from 'node:fs';
+// Shared by the CLI tests: a one-layer model config, the flags of a run that takes seconds, the
+// CLI run in-process, and its JSON lines read back.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { main } from './main';
 
 /** Writes a 1-layer, d = 32 Hugging Face config.json into `dir`; returns its path. */
 export function writeTinyModelConfig(dir: string): string {
@@ -26,4 +28,25 @@ export function tinyArgs(modelConfig: string, extra: string): string[] {
       .trim()
       .split(/\s+/),
   ];
+}
+
+/** Runs the CLI in this process (no signal handlers); its exit code and output lines. */
+export async function cli(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    argv,
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    { handleSignals: false },
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** A run directory's metrics.jsonl or eval.jsonl, one record per line. */
+export function jsonl(path: string): Array<Record<string, number>> {
+  // every field the tests read is a number
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }

@@ -6,8 +6,14 @@ import { DEMO_DEFAULTS, demoConfig, trainerOptions } from './demo-config';
 describe('demoConfig', () => {
   it('takes the defaults, overridden by the query', () => {
     expect(demoConfig('')).toEqual(DEMO_DEFAULTS);
-    const config = demoConfig('?steps=24&relora=4&backend=wasm&unknown=1');
-    expect(config).toEqual({ ...DEMO_DEFAULTS, steps: 24, relora: 4, backend: 'wasm' });
+    const config = demoConfig('?steps=24&relora=4&sampleTokens=16&backend=wasm&unknown=1');
+    expect(config).toEqual({
+      ...DEMO_DEFAULTS,
+      steps: 24,
+      relora: 4,
+      sampleTokens: 16,
+      backend: 'wasm',
+    });
   });
 
   it('names the parameter that is not a number', () => {

@@ -17,6 +17,8 @@ export interface DemoConfig {
   seqLen: number;
   /** Peak learning rate of both phases. Default 3e-3. */
   lr: number;
+  /** Bytes of the sample generated when training stops. Default 120. */
+  sampleTokens: number;
   /** Backend to force: webgpu, webgl, wasm or cpu. Default: the best that loads. */
   backend?: string;
   seed: number;
@@ -31,6 +33,7 @@ export const DEMO_DEFAULTS: DemoConfig = {
   batch: 8,
   seqLen: 64,
   lr: 3e-3,
+  sampleTokens: 120,
   seed: 0,
 };
 

@@ -96,6 +96,7 @@ async function boot(): Promise<void> {
   progress.update({
     status: 'ready',
     backend: backend.name,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
     skipped: backend.skipped,
     documents: texts.length,
     steps: config.steps,

@@ -1,5 +1,5 @@
 // Picks the best TensorFlow.js backend this browser runs: WebGPU, then WebGL, then wasm, then cpu.
-import { initBackend } from '@relora/backend';
+import { adapterName, initBackend } from '@relora/backend';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -12,6 +12,8 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 /** The backend in use and why the better ones were skipped. */
 export interface PickedBackend {
   name: BrowserBackend;
+  /** The WebGPU adapter in one phrase (webgpu only). */
+  adapter?: string;
   skipped: Array<{ name: BrowserBackend; reason: string }>;
 }
 
@@ -27,10 +29,17 @@ function webglRenderer(): string | undefined {
   return typeof renderer === 'string' ? renderer : undefined;
 }
 
-async function activate(name: BrowserBackend): Promise<void> {
+/** Makes `name` current; returns the WebGPU adapter's name on webgpu. */
+async function activate(name: BrowserBackend, forced: boolean): Promise<string | undefined> {
   if (name === 'webgpu') {
     if (!('gpu' in navigator)) throw new Error('navigator.gpu is missing');
-    await import('@tensorflow/tfjs-backend-webgpu');
+    // Through initBackend, which also registers ReLoRA's fused kernels for webgpu.
+    const { adapter } = await initBackend({ prefer: 'webgpu' });
+    const named = adapter ? adapterName(adapter) : 'unnamed adapter';
+    // A software adapter (SwiftShader in a browser without a GPU) trains slower than wasm, as
+    // emulated WebGL does; it is used only when asked for.
+    if (adapter?.software && !forced) throw new Error(`software WebGPU adapter (${named})`);
+    return named;
   } else if (name === 'webgl') {
     const renderer = webglRenderer();
     // Emulated WebGL (headless browsers, no GPU driver) trains ~10x slower than wasm.
@@ -51,11 +60,13 @@ async function activate(name: BrowserBackend): Promise<void> {
   if (name !== 'cpu' && !(await tf.setBackend(name)))
     throw new Error(`tf.setBackend('${name}') failed`);
   await tf.ready();
+  return undefined;
 }
 
 /**
- * Makes the best backend current. `cpu` is set up first through `initBackend`, which registers
- * the gradients every backend uses; `prefer` forces one backend and throws if it cannot load.
+ * Makes the best backend current: a hardware WebGPU adapter, hardware WebGL, wasm, cpu. `cpu` is
+ * set up first through `initBackend`, which registers the gradients every backend uses; `prefer`
+ * forces one backend (a software adapter or renderer included) and throws if it cannot load.
  */
 export async function pickBackend(prefer?: string): Promise<PickedBackend> {
   await initBackend({ prefer: 'cpu' });
@@ -66,8 +77,8 @@ export async function pickBackend(prefer?: string): Promise<PickedBackend> {
   const skipped: PickedBackend['skipped'] = [];
   for (const name of candidates) {
     try {
-      await activate(name);
-      return { name, skipped };
+      const adapter = await activate(name, prefer !== undefined);
+      return { name, skipped, ...(adapter ? { adapter } : {}) };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (prefer) throw new Error(`backend '${name}' could not be loaded: ${reason}`);

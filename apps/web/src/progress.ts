@@ -8,6 +8,8 @@ export type Status = 'loading' | 'ready' | 'training' | 'stopped' | 'done' | 'er
 export interface Progress {
   status: Status;
   backend?: string;
+  /** The WebGPU adapter in one phrase (webgpu only). */
+  adapter?: string;
   /** Backends skipped before the one in use, with the reason. */
   skipped: Array<{ name: string; reason: string }>;
   documents: number;
@@ -74,7 +76,7 @@ export function summaryRows(state: Progress): SummaryRow[] {
     {
       key: 'backend',
       label: 'Backend',
-      value: `${state.backend ?? NONE}${skipped ? ` (skipped ${skipped})` : ''}`,
+      value: `${state.backend ?? NONE}${state.adapter ? ` on ${state.adapter}` : ''}${skipped ? ` (skipped ${skipped})` : ''}`,
     },
   ];
 }

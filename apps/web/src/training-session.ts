@@ -6,7 +6,7 @@ import { type DemoConfig, trainerOptions } from './demo-config';
 
 /** The sample's prompt and sampler: relora-pretrain's end-of-run sample, shorter. */
 const SAMPLE_PROMPT = 'The ';
-const SAMPLING = { maxNewTokens: 120, temperature: 0.8, topK: 40 } as const;
+const SAMPLING = { temperature: 0.8, topK: 40 } as const;
 
 /** What the page shows while training. */
 export interface SessionCallbacks {
@@ -72,7 +72,11 @@ export class TrainingSession {
   /** A seeded continuation of {@link SAMPLE_PROMPT} by the model as trained so far. */
   async sample(): Promise<string> {
     const prompt = this.tokenizer.encode(SAMPLE_PROMPT);
-    const ids = await this.model.generate(prompt, { ...SAMPLING, seed: this.config.seed });
+    const ids = await this.model.generate(prompt, {
+      ...SAMPLING,
+      maxNewTokens: this.config.sampleTokens,
+      seed: this.config.seed,
+    });
     return this.tokenizer.decode(ids);
   }
 

@@ -6,5 +6,13 @@ export { memoryReport, resetPeakMemory } from './memory/memory-report';
 export { copyTensorInto, tensorFromValues } from './memory/tensor-values';
 export { CPU_KERNELS, registerCpuKernels } from './register-cpu-kernels';
 export { registerWasmKernels, WASM_KERNELS } from './register-wasm-kernels';
+export { registerWebGpuKernels, WEBGPU_KERNELS } from './register-webgpu-kernels';
 export type { BackendInfo, BackendName, InitBackendOptions } from './select/init-backend';
-export { describeSkippedBackends, INIT_BACKEND_DEFAULTS, initBackend } from './select/init-backend';
+export {
+  describeSkippedBackends,
+  INIT_BACKEND_DEFAULTS,
+  initBackend,
+  releaseBackend,
+} from './select/init-backend';
+export type { WebGpuAdapter } from './select/webgpu';
+export { adapterName } from './select/webgpu';

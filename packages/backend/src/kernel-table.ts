@@ -1,12 +1,13 @@
-// The shape of the per-backend registries (register-wasm-kernels.ts, register-cpu-kernels.ts): one
-// table per backend, from which both the registration and the documented list derive.
+// The shape of the per-backend registries (register-wasm-kernels.ts, register-cpu-kernels.ts,
+// register-webgpu-kernels.ts): one table per backend, from which both the registration and the
+// documented list derive.
 import * as tf from '@tensorflow/tfjs-core';
 import { bindFailure, type SimdFunction } from './wasm/simd-module';
 
 /** One kernel @relora/backend registers for a backend. */
 export interface KernelEntry {
   name: string;
-  /** Why it is there, as `WASM_KERNELS` and `CPU_KERNELS` say. */
+  /** Why it is there, as `WASM_KERNELS`, `CPU_KERNELS` and `WEBGPU_KERNELS` say. */
   why: string;
   /**
    * Builds the config. Called for every entry before any is registered: a replacement keeps the
@@ -21,6 +22,16 @@ export interface KernelEntry {
 export interface KernelError {
   kernel: string;
   reason: string;
+}
+
+/**
+ * Entries for kernels whose config is a constant (they replace no stock kernel): each named by its
+ * config's kernel, with why it is there.
+ */
+export function constantEntries(
+  rows: ReadonlyArray<readonly [config: tf.KernelConfig, why: string]>,
+): KernelEntry[] {
+  return rows.map(([config, why]) => ({ name: config.kernelName, why, config: () => config }));
 }
 
 /** `{ name: why }` for every entry, in table order. */

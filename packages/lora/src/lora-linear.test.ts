@@ -18,7 +18,7 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     await initBackend({ prefer: backend });
   });
 
-  it('computes exactly what the plain layer did when freshly wrapped', () => {
+  it('computes exactly what the plain layer did when freshly wrapped', async () => {
     const base = denseLinear({ inFeatures: IN, outFeatures: OUT, seed: 1 });
     const x = tf.randomNormal([2, 3, IN], 0, 1, 'float32', 2);
     const before = base.apply(x);
@@ -36,7 +36,7 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     expect(maxAbs(lora.loraB)).toBe(0);
     expect(lora.loraA.shape).toEqual([IN, 4]);
     expect(lora.loraB.shape).toEqual([4, OUT]);
-    expect(lora.scaling).toBe(32 / 4);
+    expect(await lora.scaling()).toBe(32 / 4);
     tf.dispose([x, before, after]);
     lora.dispose();
   });
@@ -79,12 +79,12 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     lora.dispose();
   });
 
-  it('uses s = tanh(c) with trainable scaling, c = 1 at init and again after a restart', () => {
+  it('uses s = tanh(c) with trainable scaling, c = 1 at init and again after a restart', async () => {
     const base = denseLinear({ inFeatures: IN, outFeatures: OUT, bias: false, seed: 8 });
     const x = tf.randomNormal([4, IN], 0, 1, 'float32', 9);
     const plain = base.apply(x);
     const lora = loraLinear(base, { rank: 2, trainableScaling: true, seed: 10 });
-    expect(lora.scaling).toBeCloseTo(Math.tanh(1), 6);
+    expect(await lora.scaling()).toBeCloseTo(Math.tanh(1), 6);
     randomiseB(lora);
     const y = lora.apply(x);
     const expected = tf.tidy(() =>
@@ -100,7 +100,7 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
       'lora_scaling',
     ]);
     lora.mergeAndReinit();
-    expect(lora.scaling).toBeCloseTo(Math.tanh(1), 6);
+    expect(await lora.scaling()).toBeCloseTo(Math.tanh(1), 6);
     // c back at 1 keeps the LoRA branch learning: B gets a gradient again.
     const after = tf.variableGrads(() => tf.sum(lora.apply(x)) as tf.Scalar);
     expect(maxAbs(after.grads[lora.loraB.name] as tf.Tensor)).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     lora.dispose();
   });
 
-  it('reproduces the reference with scalingResetValue 0: every LoRA gradient is zero after a restart', () => {
+  it('reproduces the reference with scalingResetValue 0: every LoRA gradient is zero after a restart', async () => {
     const base = denseLinear({ inFeatures: IN, outFeatures: OUT, bias: false, seed: 8 });
     const x = tf.randomNormal([4, IN], 0, 1, 'float32', 9);
     const lora = loraLinear(base, {
@@ -128,7 +128,7 @@ describe.each(['cpu', 'wasm'] as const)('LoRALinear on %s', (backend) => {
     });
     randomiseB(lora);
     lora.mergeAndReinit();
-    expect(lora.scaling).toBe(0);
+    expect(await lora.scaling()).toBe(0);
     const after = tf.variableGrads(() => tf.sum(lora.apply(x)) as tf.Scalar);
     for (const g of Object.values(after.grads)) expect(maxAbs(g)).toBe(0);
     tf.dispose([x, after.value, ...Object.values(after.grads)]);

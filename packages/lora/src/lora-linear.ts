@@ -102,10 +102,13 @@ export class LoRALinear implements Linear {
     if (state.dropoutCalls !== undefined) this.dropoutCalls = state.dropoutCalls;
   }
 
-  /** The current scale s: alpha / rank, or tanh(c) (read synchronously) with trainable scaling. */
-  get scaling(): number {
+  /**
+   * The current scale s: alpha / rank, or tanh(c) with trainable scaling, where c is read back
+   * asynchronously (a synchronous read would throw on webgpu and stall any GPU queue).
+   */
+  async scaling(): Promise<number> {
     if (!this.scalingParam) return this.options.alpha / this.options.rank;
-    return Math.tanh(this.scalingParam.dataSync()[0] as number);
+    return Math.tanh((await this.scalingParam.data())[0] as number);
   }
 
   /**

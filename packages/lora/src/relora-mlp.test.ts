@@ -24,7 +24,7 @@ describe.each(['cpu', 'wasm'] as const)('ReLoRA end to end on %s', (backend) => 
     await initBackend({ prefer: backend });
   });
 
-  it('trains a two-layer MLP through three restarts to a weight update of rank above r', () => {
+  it('trains a two-layer MLP through three restarts to a weight update of rank above r', async () => {
     const start = tf.memory().numTensors;
     // Synthetic regression: fit a random teacher MLP of the same shape, full batch.
     const teacher = new TinyHost(MLP, 7);
@@ -69,7 +69,7 @@ describe.each(['cpu', 'wasm'] as const)('ReLoRA end to end on %s', (backend) => 
       losses.push(value.dataSync()[0] as number);
       optimizer.applyGradients(grads, { lr: LR * schedule(step) });
       tf.dispose([value, grads]);
-      const report = relora.afterStep(step);
+      const report = await relora.afterStep(step);
       if (report) reports.push(report);
     }
 

@@ -1,18 +1,18 @@
 import { initBackend } from '@relora/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clipByGlobalNorm } from './clip-by-global-norm';
+import { clipByGlobalNorm, clipByGlobalNormTensor } from './clip-by-global-norm';
 
 describe.each(['cpu', 'wasm'] as const)('clipByGlobalNorm on %s', (backend) => {
   beforeAll(async () => {
     await initBackend({ prefer: backend });
   });
 
-  it('scales all gradients together and returns the norm before clipping', () => {
+  it('scales all gradients together and returns the norm before clipping', async () => {
     const a = tf.tensor1d([3, 0]);
     const b = tf.tensor2d([[0, 4]]);
     const before = tf.memory().numTensors;
-    const { grads, norm } = clipByGlobalNorm({ a, b }, 1);
+    const { grads, norm } = await clipByGlobalNorm({ a, b }, 1);
     expect(norm).toBeCloseTo(5, 6);
     // torch: coefficient = maxNorm / (norm + 1e-6)
     const coefficient = 1 / (5 + 1e-6);
@@ -22,22 +22,38 @@ describe.each(['cpu', 'wasm'] as const)('clipByGlobalNorm on %s', (backend) => {
     tf.dispose([a, b, grads.a!, grads.b!]);
   });
 
-  it('leaves small gradients unchanged and keeps Map keys', () => {
+  it('leaves small gradients unchanged and keeps Map keys', async () => {
     const v = tf.variable(tf.zeros([2]));
     const g = tf.tensor1d([0.3, 0.4]);
-    const { grads, norm } = clipByGlobalNorm(new Map([[v, g]]), 1);
+    const { grads, norm } = await clipByGlobalNorm(new Map([[v, g]]), 1);
     expect(norm).toBeCloseTo(0.5, 6);
     expect(Array.from(grads.get(v)!.dataSync())).toEqual(Array.from(g.dataSync()));
     tf.dispose([v, g, grads.get(v)!]);
   });
 
-  it('handles no gradients, bad maxNorm and non-finite norms', () => {
-    expect(clipByGlobalNorm({}, 1)).toEqual({ grads: {}, norm: 0 });
+  it('handles no gradients, bad maxNorm and non-finite norms', async () => {
+    expect(await clipByGlobalNorm({}, 1)).toEqual({ grads: {}, norm: 0 });
     const g = tf.tensor1d([Number.NaN]);
-    expect(() => clipByGlobalNorm({ g }, 0)).toThrow(/maxNorm must be > 0/);
+    await expect(clipByGlobalNorm({ g }, 0)).rejects.toThrow(/maxNorm must be > 0/);
     const before = tf.memory().numTensors;
-    expect(() => clipByGlobalNorm({ g }, 1, { errorIfNonfinite: true })).toThrow(/non-finite/);
+    await expect(clipByGlobalNorm({ g }, 1, { errorIfNonfinite: true })).rejects.toThrow(
+      /non-finite/,
+    );
     expect(tf.memory().numTensors).toBe(before);
     g.dispose();
+  });
+
+  it('keeps the norm on the device when asked, with the same floats', async () => {
+    const a = tf.tensor1d([0.1, -2.5, 3.25]);
+    const before = tf.memory().numTensors;
+    const read = await clipByGlobalNorm({ a }, 1);
+    const kept = clipByGlobalNormTensor({ a }, 1);
+    expect(kept.norm.shape).toEqual([]);
+    expect((await kept.norm.data())[0]).toBe(read.norm);
+    expect(Array.from(await kept.grads.a!.data())).toEqual(Array.from(await read.grads.a!.data()));
+    tf.dispose([kept.norm, kept.grads.a!, read.grads.a!]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => clipByGlobalNormTensor({ a }, -1)).toThrow(/maxNorm must be > 0/);
+    a.dispose();
   });
 });

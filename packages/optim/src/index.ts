@@ -2,8 +2,12 @@
 
 export type { AdamWOptions, AdamWSlot, AdamWState, ApplyGradientsOptions } from './adamw';
 export { ADAMW_DEFAULTS, AdamW } from './adamw';
-export type { ClipByGlobalNormOptions, ClipResult } from './clip-by-global-norm';
-export { clipByGlobalNorm } from './clip-by-global-norm';
+export type {
+  ClipByGlobalNormOptions,
+  ClippedGradients,
+  ClipResult,
+} from './clip-by-global-norm';
+export { clipByGlobalNorm, clipByGlobalNormTensor } from './clip-by-global-norm';
 export type { GradientMap } from './gradients';
 export { countZeros, magnitudePrune, randomPrune } from './pruning';
 export { quantileOfAbs } from './quantile';

@@ -39,11 +39,14 @@ describe.each(['cpu', 'wasm'] as const)('resetOptimizerState on %s', (backend) =
     await initBackend({ prefer: backend });
   });
 
-  it('magnitude-prunes m and v of the given variables only', () => {
+  it('magnitude-prunes m and v of the given variables only', async () => {
     const s = setup(100_000);
     const otherM = Array.from(s.opt.slot(s.other)!.m.dataSync());
     const before = tf.memory().numTensors;
-    const result = resetOptimizerState(s.opt, [s.lora, s.fresh], { mode: 'magnitude', ratio: 0.9 });
+    const result = await resetOptimizerState(s.opt, [s.lora, s.fresh], {
+      mode: 'magnitude',
+      ratio: 0.9,
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(result).toMatchObject({ total: 200_000, tensors: 2, skipped: 1 });
     expect(result.zeroed / result.total).toBeCloseTo(0.9, 3);
@@ -58,44 +61,48 @@ describe.each(['cpu', 'wasm'] as const)('resetOptimizerState on %s', (backend) =
     s.dispose();
   });
 
-  it('random-prunes with the given ratio, the same mask for the same seed', () => {
+  it('random-prunes with the given ratio, the same mask for the same seed', async () => {
     const a = setup(100_000);
-    const result = resetOptimizerState(a.opt, [a.lora], { mode: 'random', ratio: 0.99, seed: 3 });
+    const result = await resetOptimizerState(a.opt, [a.lora], {
+      mode: 'random',
+      ratio: 0.99,
+      seed: 3,
+    });
     expect(result.zeroed / result.total).toBeGreaterThan(0.985);
     expect(result.zeroed / result.total).toBeLessThan(0.995);
     const maskA = Array.from(a.opt.slot(a.lora)!.m.dataSync()).map((x) => x === 0);
     const b = setup(100_000);
-    resetOptimizerState(b.opt, [b.lora], { mode: 'random', ratio: 0.99, seed: 3 });
+    await resetOptimizerState(b.opt, [b.lora], { mode: 'random', ratio: 0.99, seed: 3 });
     expect(Array.from(b.opt.slot(b.lora)!.m.dataSync()).map((x) => x === 0)).toEqual(maskA);
     a.dispose();
     b.dispose();
   });
 
-  it('zeroes everything in zero mode and validates its options', () => {
+  it('zeroes everything in zero mode and validates its options', async () => {
     const s = setup(10);
-    expect(resetOptimizerState(s.opt, [s.lora], { mode: 'zero' })).toEqual({
+    expect(await resetOptimizerState(s.opt, [s.lora], { mode: 'zero' })).toEqual({
       zeroed: 20,
       total: 20,
       tensors: 2,
       skipped: 0,
     });
     expect(zeroFraction(s.opt.slot(s.lora)!.v)).toBe(1);
-    expect(() => resetOptimizerState(s.opt, [s.lora], { mode: 'random' })).toThrow(
+    await expect(resetOptimizerState(s.opt, [s.lora], { mode: 'random' })).rejects.toThrow(
       /ratio must be in \[0, 1\] for mode 'random'/,
     );
-    expect(() => resetOptimizerState(s.opt, [s.lora], { mode: 'x' as 'zero' })).toThrow(
+    await expect(resetOptimizerState(s.opt, [s.lora], { mode: 'x' as 'zero' })).rejects.toThrow(
       /mode must be/,
     );
     s.dispose();
   });
 
-  it('handles moments that are already mostly zero', () => {
+  it('handles moments that are already mostly zero', async () => {
     const s = setup(1000);
-    const first = resetOptimizerState(s.opt, [s.lora], { mode: 'magnitude', ratio: 0.99 });
+    const first = await resetOptimizerState(s.opt, [s.lora], { mode: 'magnitude', ratio: 0.99 });
     expect(first.zeroed).toBe(1980);
     // as in torch: the quantile now interpolates between 0 and the smallest survivor, so the
     // survivors stay and a repeated prune at the same ratio zeroes nothing more
-    const again = resetOptimizerState(s.opt, [s.lora], { mode: 'magnitude', ratio: 0.99 });
+    const again = await resetOptimizerState(s.opt, [s.lora], { mode: 'magnitude', ratio: 0.99 });
     expect(again.zeroed).toBe(1980);
     s.dispose();
   });

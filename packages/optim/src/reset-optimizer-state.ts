@@ -3,6 +3,7 @@
 import { mulberry32 } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { countZeros, magnitudePrune, randomPrune } from './pruning';
+import { readFloat32Copies } from './read-values';
 
 /** 'zero': full reset; 'random': keep each entry with probability 1 - ratio; 'magnitude': per tensor, zero |x| <= quantile(|x|, ratio). */
 export type ResetMode = 'zero' | 'random' | 'magnitude';
@@ -37,15 +38,18 @@ export interface MomentStore {
  * Prunes the first and second moments of `variables` (the LoRA parameters) in place, leaving every
  * other variable's state alone (ReLoRA paper, Section 3). The reference implements a full reset as
  * random pruning with ratio 0.999 (a workaround for ZeRO); 'zero' here zeroes everything.
+ * 'random' and 'magnitude' read the moments back (asynchronously, all in one wait on the device)
+ * to draw or rank in JS, so the masks are the same on every backend; 'zero' reads nothing.
+ * Rejects on bad options before changing anything; await it before the next update.
  *
  * @example
- * const { zeroed, total } = resetOptimizerState(opt, loraVariables, { mode: 'magnitude', ratio: 0.99 });
+ * const { zeroed, total } = await resetOptimizerState(opt, loraVariables, { mode: 'magnitude', ratio: 0.99 });
  */
-export function resetOptimizerState(
+export async function resetOptimizerState(
   optimizer: MomentStore,
   variables: readonly tf.Variable[],
   options: ResetOptions,
-): ResetResult {
+): Promise<ResetResult> {
   const { mode } = options;
   if (mode !== 'zero' && mode !== 'random' && mode !== 'magnitude') {
     throw new RangeError(
@@ -58,29 +62,29 @@ export function resetOptimizerState(
       `resetOptimizerState: ratio must be in [0, 1] for mode '${mode}', got ${options.ratio}`,
     );
   }
-  const uniform = mulberry32(options.seed ?? 0);
   const result: ResetResult = { zeroed: 0, total: 0, tensors: 0, skipped: 0 };
+  const moments: tf.Variable[] = [];
   for (const variable of variables) {
     const slot = optimizer.slot(variable);
-    if (!slot) {
-      result.skipped++;
-      continue;
-    }
-    for (const moment of [slot.m, slot.v]) {
-      result.tensors++;
-      result.total += moment.size;
-      if (mode === 'zero') {
-        tf.tidy(() => moment.assign(tf.zerosLike(moment)));
-        result.zeroed += moment.size;
-        continue;
-      }
-      // a copy: some backends hand out their own buffer from dataSync
-      const values = new Float32Array(moment.dataSync() as Float32Array);
-      if (mode === 'magnitude') magnitudePrune(values, ratio);
-      else randomPrune(values, ratio, uniform);
-      result.zeroed += countZeros(values);
-      tf.tidy(() => moment.assign(tf.tensor(values, moment.shape, 'float32')));
-    }
+    if (slot) moments.push(slot.m, slot.v);
+    else result.skipped++;
   }
+  result.tensors = moments.length;
+  for (const moment of moments) result.total += moment.size;
+  if (mode === 'zero') {
+    for (const moment of moments) tf.tidy(() => moment.assign(tf.zerosLike(moment)));
+    result.zeroed = result.total;
+    return result;
+  }
+  const values = await readFloat32Copies(moments);
+  // One stream over all tensors, in order: the same masks as drawing tensor by tensor.
+  const uniform = mulberry32(options.seed ?? 0);
+  moments.forEach((moment, i) => {
+    const pruned = values[i]!;
+    if (mode === 'magnitude') magnitudePrune(pruned, ratio);
+    else randomPrune(pruned, ratio, uniform);
+    result.zeroed += countZeros(pruned);
+    tf.tidy(() => moment.assign(tf.tensor(pruned, moment.shape, 'float32')));
+  });
   return result;
 }

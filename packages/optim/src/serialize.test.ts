@@ -36,11 +36,11 @@ describe.each(['cpu', 'wasm'] as const)('AdamW serialisation on %s', (backend) =
     await initBackend({ prefer: backend });
   });
 
-  it('round-trips through JSON and typed arrays into a fresh model and optimizer', () => {
+  it('round-trips through JSON and typed arrays into a fresh model and optimizer', async () => {
     const a = model();
     const optA = new AdamW({ lr: 0.01, weightDecay: 0.1 });
     train(optA, a, 3);
-    const saved = serializeAdamWState(optA, a);
+    const saved = await serializeAdamWState(optA, a);
     const meta = JSON.parse(JSON.stringify(saved.meta));
     expect(meta.slots.map((s: { key: string }) => s.key)).toEqual(['layer.weight', 'layer.bias']);
     expect(Object.keys(saved.tensors)).toContain('layer.bias.v');
@@ -61,11 +61,11 @@ describe.each(['cpu', 'wasm'] as const)('AdamW serialisation on %s', (backend) =
     optB.dispose();
   });
 
-  it('rejects a mismatched checkpoint without touching the optimizer', () => {
+  it('rejects a mismatched checkpoint without touching the optimizer', async () => {
     const a = model();
     const opt = new AdamW({ lr: 0.01 });
     train(opt, a, 1);
-    const saved = serializeAdamWState(opt, a);
+    const saved = await serializeAdamWState(opt, a);
     const renamed: Array<[string, tf.Variable]> = [['other', a[0]![1]]];
     expect(() => deserializeAdamWState(opt, saved, renamed)).toThrow(
       /no variable for saved key 'layer.weight'/,

@@ -1,6 +1,7 @@
 // AdamW state to and from plain typed arrays plus JSON metadata, for checkpoints.
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdamW, AdamW as AdamWClass, type AdamWOptions, type AdamWState } from './adamw';
+import { readFloat32Copies } from './read-values';
 
 /** JSON part of a serialised AdamW state. */
 export interface SerializedAdamWMeta {
@@ -22,11 +23,15 @@ export interface SerializedAdamWState {
 type Named = ReadonlyArray<readonly [string, tf.Variable]>;
 
 /**
- * Copies the optimizer state out. With `named` (e.g. `model.namedParameters()`) slots are keyed by
- * those stable names and only named variables are saved; without it, by `variable.name`, which is
- * only stable within one process.
+ * Copies the optimizer state out: every moment is read back asynchronously, all in one wait on the
+ * device. With `named` (e.g. `model.namedParameters()`) slots are keyed by those stable names and
+ * only named variables are saved; without it, by `variable.name`, which is only stable within one
+ * process. Await it before the next update.
  */
-export function serializeAdamWState(optimizer: AdamW, named?: Named): SerializedAdamWState {
+export async function serializeAdamWState(
+  optimizer: AdamW,
+  named?: Named,
+): Promise<SerializedAdamWState> {
   const keyOf = new Map<tf.Variable, string>(named?.map(([name, variable]) => [variable, name]));
   const meta: SerializedAdamWMeta = {
     format: 'relora-adamw',
@@ -35,14 +40,19 @@ export function serializeAdamWState(optimizer: AdamW, named?: Named): Serialized
     options: optimizer.options(),
     slots: [],
   };
-  const tensors: Record<string, Float32Array> = {};
+  const moments: tf.Tensor[] = [];
   for (const [variable, slot] of optimizer.slots()) {
     const key = named ? keyOf.get(variable) : variable.name;
     if (key === undefined) continue;
     meta.slots.push({ key, shape: [...variable.shape], step: slot.step });
-    tensors[`${key}.m`] = new Float32Array(slot.m.dataSync() as Float32Array);
-    tensors[`${key}.v`] = new Float32Array(slot.v.dataSync() as Float32Array);
+    moments.push(slot.m, slot.v);
   }
+  const values = await readFloat32Copies(moments);
+  const tensors: Record<string, Float32Array> = {};
+  meta.slots.forEach(({ key }, i) => {
+    tensors[`${key}.m`] = values[2 * i]!;
+    tensors[`${key}.v`] = values[2 * i + 1]!;
+  });
   return { meta, tensors };
 }
 

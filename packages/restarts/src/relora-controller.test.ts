@@ -11,7 +11,7 @@ function fakeLayer() {
 }
 
 describe('ReLoRA controller', () => {
-  it('merges every layer, then resets the optimizer, on the scheduler cadence', () => {
+  it('merges every layer, then resets the optimizer, on the scheduler cadence', async () => {
     const layers = [fakeLayer(), fakeLayer()];
     const calls: string[] = [];
     const seeds: number[] = [];
@@ -27,7 +27,7 @@ describe('ReLoRA controller', () => {
     });
     const reports = [];
     for (let step = 0; step < 16; step++) {
-      const report = relora.afterStep(step);
+      const report = await relora.afterStep(step);
       if (report) reports.push(report);
     }
     expect(reports.map((r) => r.step)).toEqual([5, 10, 15]);
@@ -42,18 +42,38 @@ describe('ReLoRA controller', () => {
     expect(relora.restarts).toBe(3);
   });
 
-  it('restarts on demand, listing layers lazily', () => {
+  it('restarts on demand, listing layers lazily', async () => {
     const layer = fakeLayer();
     const relora = new ReLoRA({
       layers: () => [layer],
       resetOptimizer: () => ({ zeroed: 0, total: 0 }),
     });
-    expect(relora.restart({ resetOptimizer: false })).toEqual({ merged: 1, restarts: 1 });
-    expect(relora.restart({ merge: false }).optimizerReset).toMatchObject({
+    expect(await relora.restart({ resetOptimizer: false })).toEqual({ merged: 1, restarts: 1 });
+    expect((await relora.restart({ merge: false })).optimizerReset).toMatchObject({
       fraction: 0,
       policy: { mode: 'magnitude', ratio: 0.99 },
     });
-    expect(() => relora.afterStep(1)).toThrow(/no scheduler/);
+    await expect(relora.afterStep(1)).rejects.toThrow(/no scheduler/);
+  });
+
+  it('waits for a reset callback that returns a promise, merging first', async () => {
+    const layer = fakeLayer();
+    const order: string[] = [];
+    const relora = new ReLoRA({
+      layers: [layer],
+      resetOptimizer: async () => {
+        order.push(`reset began after ${layer.merges} merge`);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        order.push('reset done');
+        return { zeroed: 3, total: 4 };
+      },
+      scheduler: { reloraEvery: 2 },
+    });
+    const report = relora.afterStep(2);
+    order.push('afterStep returned');
+    expect(await report).toMatchObject({ step: 2, merged: 1, optimizerReset: { fraction: 0.75 } });
+    expect(order).toEqual(['reset began after 1 merge', 'afterStep returned', 'reset done']);
+    expect(relora.scheduler?.restarts).toBe(1);
   });
 
   it('validates the policy', () => {

@@ -22,8 +22,12 @@ export interface ResetCounts {
   total: number;
 }
 
-/** Prunes the optimizer state of the LoRA parameters, e.g. `(p) => resetOptimizerState(opt, loraVars, p)`. */
-export type OptimizerResetFn = (policy: ResetPolicy) => ResetCounts;
+/**
+ * Prunes the optimizer state of the LoRA parameters, e.g. `(p) => resetOptimizerState(opt, loraVars, p)`.
+ * May return a promise: pruning by magnitude or at random reads the moments back, and reads from a
+ * GPU are asynchronous.
+ */
+export type OptimizerResetFn = (policy: ResetPolicy) => ResetCounts | Promise<ResetCounts>;
 
 /** Options of {@link ReLoRA}. */
 export interface ReLoRAOptions {
@@ -74,11 +78,12 @@ function checkPolicy(policy: ResetPolicy): ResetPolicy {
 /**
  * Drives ReLoRA restarts: after each optimizer step, `afterStep(step)` merges the layers and prunes
  * the optimizer state when the {@link RestartScheduler} says so (merge first, then reset, as the
- * reference does); `restart()` does both at once, now.
+ * reference does); `restart()` does both at once, now. Both return promises, which settle once the
+ * reset callback's promise has: await them before the next optimizer step.
  *
  * @example
  * const relora = new ReLoRA({ layers, resetOptimizer: (p) => resetOptimizerState(opt, loraVars, p), scheduler: { reloraEvery: 500 } });
- * const report = relora.afterStep(step); // undefined on ordinary steps
+ * const report = await relora.afterStep(step); // undefined on ordinary steps
  */
 export class ReLoRA {
   readonly scheduler?: RestartScheduler;
@@ -102,8 +107,11 @@ export class ReLoRA {
     return this.restartCount;
   }
 
-  /** Asks the scheduler about update step `step` and acts on it; undefined when nothing happened. */
-  afterStep(step: number): RestartReport | undefined {
+  /**
+   * Asks the scheduler about update step `step` and acts on it; resolves to undefined when nothing
+   * happened. The scheduler counts the step at once, before the promise settles.
+   */
+  async afterStep(step: number): Promise<RestartReport | undefined> {
     if (!this.scheduler) {
       throw new Error(
         'ReLoRA.afterStep: no scheduler; pass `scheduler` to the constructor or call restart()',
@@ -111,11 +119,11 @@ export class ReLoRA {
     }
     const decision = this.scheduler.afterStep(step);
     if (!decision.merge && !decision.resetOptimizer) return undefined;
-    return { step, ...this.restart(decision) };
+    return { step, ...(await this.restart(decision)) };
   }
 
-  /** Merges every layer and/or resets the optimizer now (both by default). */
-  restart(what: { merge?: boolean; resetOptimizer?: boolean } = {}): RestartReport {
+  /** Merges every layer (at once) and/or resets the optimizer (both by default). */
+  async restart(what: { merge?: boolean; resetOptimizer?: boolean } = {}): Promise<RestartReport> {
     const merge = what.merge ?? true;
     const resetOptimizer = what.resetOptimizer ?? true;
     let merged = 0;
@@ -129,7 +137,7 @@ export class ReLoRA {
     const report: RestartReport = { merged, restarts: this.restartCount };
     if (resetOptimizer) {
       const policy = { ...this.policy, seed: (this.policy.seed ?? 0) + this.restartCount };
-      const counts = this.options.resetOptimizer(policy);
+      const counts = await this.options.resetOptimizer(policy);
       report.optimizerReset = {
         ...counts,
         policy,

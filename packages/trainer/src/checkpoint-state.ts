@@ -103,8 +103,8 @@ export function mergedWeights(trainer: CheckpointSource): Array<[string, tf.Tens
   return out;
 }
 
-/** The optimizer state keyed by parameter name. */
-export function optimizerState(trainer: CheckpointSource): SerializedAdamWState {
+/** The optimizer state keyed by parameter name, read back asynchronously (one wait for all moments). */
+export function optimizerState(trainer: CheckpointSource): Promise<SerializedAdamWState> {
   return serializeAdamWState(trainer.optimizer, trainer.model.namedParameters());
 }
 

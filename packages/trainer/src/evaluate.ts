@@ -1,5 +1,6 @@
 // Validation loss and perplexity over a fixed set of tokens.
 import * as tf from '@tensorflow/tfjs-core';
+import { readScalars } from './read-scalars';
 import type { Batch, LossModel } from './train-step';
 
 /** Where evaluation batches come from: the same fixed batches every call (see `BatchLoader.fixedBatches`). */
@@ -19,18 +20,33 @@ export interface EvalResult {
 
 /**
  * Token-weighted mean loss of `model` (dropout off) over the first `tokens` validation tokens,
- * rounded up to whole batches. Disposes the batches; leaks no tensors.
+ * rounded up to whole batches. Every batch's loss is queued before any is read, and all are read
+ * back in one asynchronous read. Disposes the batches; leaks no tensors.
  */
-export function evaluateLoss(model: LossModel, source: EvalSource, tokens: number): EvalResult {
+export async function evaluateLoss(
+  model: LossModel,
+  source: EvalSource,
+  tokens: number,
+): Promise<EvalResult> {
+  const losses: tf.Scalar[] = [];
+  const sizes: number[] = [];
+  let values: number[];
+  try {
+    for (const batch of source.fixedBatches(tokens)) {
+      sizes.push(batch.targets.size);
+      losses.push(tf.tidy(() => model.loss(batch.inputIds, batch.targets, { training: false })));
+      tf.dispose([batch.inputIds, batch.targets]);
+    }
+    values = await readScalars(losses);
+  } finally {
+    tf.dispose(losses);
+  }
   let sum = 0;
   let count = 0;
-  for (const batch of source.fixedBatches(tokens)) {
-    const n = batch.targets.size;
-    const loss = tf.tidy(() => model.loss(batch.inputIds, batch.targets, { training: false }));
-    sum += (loss.dataSync()[0] as number) * n;
-    count += n;
-    tf.dispose([loss, batch.inputIds, batch.targets]);
-  }
+  values.forEach((loss, i) => {
+    sum += loss * sizes[i]!;
+    count += sizes[i]!;
+  });
   const mean = count > 0 ? sum / count : Number.NaN;
   return { loss: mean, perplexity: Math.exp(mean), tokens: count };
 }

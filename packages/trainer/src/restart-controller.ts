@@ -54,6 +54,7 @@ export function createRestartController(
     layers: () => [...(trainer.lora?.layers.values() ?? [])],
     scheduler,
     policy: policy ?? { mode: 'zero' },
+    // Pruning reads the moments back: a promise the controller waits for before the next step.
     resetOptimizer: (p) => {
       if (!policy || !trainer.lora) return { zeroed: 0, total: 0 };
       const variables = trainer.lora.loraParameters().map(([, v]) => v);

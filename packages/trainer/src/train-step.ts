@@ -12,10 +12,14 @@ export interface LossModel {
   loss(inputIds: tf.Tensor2D, targets: tf.Tensor2D, options?: { training?: boolean }): tf.Scalar;
 }
 
-/** Summed gradients of one update step. The caller disposes `grads`. */
+/** Summed gradients of one update step. The caller disposes `grads`, and `loss` when a tensor. */
 export interface AccumulatedGradients {
-  /** Mean loss over the micro-batches (nats per token). */
-  loss: number;
+  /**
+   * Mean loss over the micro-batches (nats per token): a float32 scalar not read yet, so the
+   * trainer reads it with the step's other metrics at once, or a number where it was read already
+   * (data-parallel workers send theirs as numbers).
+   */
+  loss: tf.Scalar | number;
   /** Gradient of the mean loss, keyed by `variable.name`. */
   grads: tf.NamedTensorMap;
   /** Tokens in the micro-batches. */
@@ -24,14 +28,15 @@ export interface AccumulatedGradients {
 
 /**
  * Runs `accumulation` micro-batches from `nextBatch`, each loss scaled by 1 / accumulation, and
- * sums the gradients over `variables`: the gradient of the mean loss. Disposes the batches.
+ * sums the gradients over `variables`: the gradient of the mean loss. Disposes the batches. Reads
+ * nothing back: `loss` is a scalar tensor, which the caller disposes.
  */
 export function accumulateGradients(
   model: LossModel,
   nextBatch: () => Batch,
   accumulation: number,
   variables: tf.Variable[],
-): AccumulatedGradients {
+): AccumulatedGradients & { loss: tf.Scalar } {
   let grads: tf.NamedTensorMap = {};
   let lossSum: tf.Scalar = tf.scalar(0);
   let tokens = 0;
@@ -60,7 +65,5 @@ export function accumulateGradients(
       if (before) tf.dispose([before, g]);
     }
   }
-  const loss = lossSum.dataSync()[0] as number;
-  lossSum.dispose();
-  return { loss, grads, tokens };
+  return { loss: lossSum, grads, tokens };
 }

@@ -3,7 +3,7 @@
 import type { LinearHost } from '@relora/core';
 import type { LoaderCursor } from '@relora/data';
 import type { LoRAHandle } from '@relora/lora';
-import { AdamW, clipByGlobalNorm, deserializeAdamWState } from '@relora/optim';
+import { AdamW, clipByGlobalNormTensor, deserializeAdamWState } from '@relora/optim';
 import type { ReLoRA } from '@relora/restarts';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CheckpointState, checkResumable, type TrainerCheckpoint } from './checkpoint-state';
@@ -13,6 +13,7 @@ import { TrainerEmitter } from './events';
 import { restoreLoraRngState, switchToLoRA } from './lora-phase';
 import { learningRateAt } from './lr-schedule';
 import type { TrainerOptions } from './options';
+import { readScalars } from './read-scalars';
 import { createRestartController } from './restart-controller';
 import {
   type AccumulatedGradients,
@@ -46,9 +47,9 @@ export interface TrainSource {
 /** Computes each update step's gradients in place of in-process accumulation (e.g. data-parallel workers). */
 export interface GradientSource {
   /**
-   * The step's `trainer.accumulation` micro-batches from `trainer.train`: mean loss, gradients of
-   * the mean loss keyed by `variable.name` over the trainable variables (the caller disposes them),
-   * and tokens.
+   * The step's `trainer.accumulation` micro-batches from `trainer.train`: mean loss (a scalar
+   * tensor the trainer reads and disposes, or a number), gradients of the mean loss keyed by
+   * `variable.name` over the trainable variables (the caller disposes them), and tokens.
    */
   gradients(trainer: Trainer): Promise<AccumulatedGradients>;
 }
@@ -201,16 +202,17 @@ export class Trainer extends TrainerEmitter {
     this.stopRequested = false;
     // An evaluation before training, unless continuing a checkpoint of this step.
     if (!this.lastEval && this.lastSaveStep !== this.updateStep && this.options.evalEvery > 0) {
-      this.evaluate();
+      await this.evaluate();
     }
     while (this.updateStep < this.options.numTrainingSteps && !this.stopRequested) {
       await this.step();
-      // Let timers and signal handlers run between steps (the step itself never yields).
+      // Let timers and signal handlers run between steps: on cpu and wasm the step's reads settle
+      // as microtasks, which let none run.
       await nextTick();
     }
     const finished = this.updateStep >= this.options.numTrainingSteps;
     if (finished && this.validation && this.lastEval?.updateStep !== this.updateStep)
-      this.evaluate();
+      await this.evaluate();
     if (this.lastSaveStep !== this.updateStep) await this.save();
     return {
       reason: finished ? 'finished' : 'stopped',
@@ -223,7 +225,8 @@ export class Trainer extends TrainerEmitter {
 
   /**
    * One update step: the switch to LoRA when the warm start is over, then accumulate, clip,
-   * AdamW, and restart, evaluate and save as scheduled.
+   * AdamW, and restart, evaluate and save as scheduled. Reads the device back once (loss and
+   * gradient norm together), plus what a restart with pruning, an evaluation or a save reads.
    */
   async step(): Promise<void> {
     const o = this.options;
@@ -237,19 +240,33 @@ export class Trainer extends TrainerEmitter {
       : accumulateGradients(this.model, () => this.train.next(), this.accumulation, this.trainable);
     this.#globalStep += this.accumulation;
     this.#tokensSeen += tokens;
-    const clipped = clipByGlobalNorm(
+    const clipped = clipByGlobalNormTensor(
       grads,
       o.clipGradNorm > 0 ? o.clipGradNorm : Number.POSITIVE_INFINITY,
     );
-    const gradNorm = clipped.norm;
-    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-      tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
-      throw new NonFiniteLossError(step, Number.isFinite(loss) ? gradNorm : loss);
+    const discard = () => tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
+    // The step's one read, and it must come before the update: a NaN or infinite loss or norm
+    // throws before it reaches the weights. The logged loss and norm ride along in the same read.
+    const scalars = typeof loss === 'number' ? [clipped.norm] : [loss, clipped.norm];
+    let values: number[];
+    try {
+      values = await readScalars(scalars);
+    } catch (error) {
+      discard();
+      throw error;
+    } finally {
+      tf.dispose(scalars);
+    }
+    const lossValue = typeof loss === 'number' ? loss : (values[0] as number);
+    const gradNorm = values[values.length - 1] as number;
+    if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
+      discard();
+      throw new NonFiniteLossError(step, Number.isFinite(lossValue) ? gradNorm : lossValue);
     }
     this.optimizer.applyGradients(clipped.grads, { lr });
-    tf.dispose([Object.values(grads), Object.values(clipped.grads)]);
+    discard();
     this.#updateStep = step + 1;
-    const report = this.relora?.afterStep(step);
+    const report = await this.relora?.afterStep(step);
     if (report) {
       this.emit('restart', {
         updateStep: this.updateStep,
@@ -264,7 +281,7 @@ export class Trainer extends TrainerEmitter {
     const seconds = (performance.now() - started) / 1000;
     this.emit('step', {
       updateStep: this.updateStep,
-      loss,
+      loss: lossValue,
       lr,
       tokensSeen: this.tokensSeen,
       throughputTokens: tokens / Math.max(seconds, 1e-9),
@@ -273,14 +290,14 @@ export class Trainer extends TrainerEmitter {
       nOptimizerResets: this.nOptimizerResets,
       phase: this.phase,
     });
-    if (o.evalEvery > 0 && this.updateStep % o.evalEvery === 0) this.evaluate();
+    if (o.evalEvery > 0 && this.updateStep % o.evalEvery === 0) await this.evaluate();
     if (o.saveEvery > 0 && this.updateStep % o.saveEvery === 0) await this.save();
   }
 
-  /** Evaluates on the validation source (if any) and emits `eval`. */
-  evaluate(): void {
+  /** Evaluates on the validation source (if any; one read for all its batches) and emits `eval`. */
+  async evaluate(): Promise<void> {
     if (!this.validation) return;
-    const result = evaluateLoss(this.model, this.validation, this.options.evalTokens);
+    const result = await evaluateLoss(this.model, this.validation, this.options.evalTokens);
     this.#lastEval = {
       updateStep: this.updateStep,
       loss: result.loss,

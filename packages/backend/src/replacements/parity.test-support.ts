@@ -1,4 +1,4 @@
-// Runs an op case on the current backend: values and gradients, for comparing wasm with cpu in tests.
+// Runs an op case on the current backend: values and gradients, for comparing wasm or webgpu with cpu in tests.
 import { normRelativeError, seededUniform } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import type { OpCase } from './llama-ops.test-support';
@@ -13,15 +13,18 @@ export function makeInputs(c: OpCase, seed: number): Array<Float32Array | Int32A
   });
 }
 
-// Values, then the gradient of sum(fn(xs) * w) for each float input, w random and fixed.
-export function runCase(c: OpCase, data: Array<Float32Array | Int32Array>): Float32Array[] {
-  return tf.tidy(() => {
+// Values, then the gradient of sum(fn(xs) * w) for each float input, w random and fixed. Read with
+// `data()`: webgpu in Node has no synchronous read.
+export async function runCase(
+  c: OpCase,
+  data: Array<Float32Array | Int32Array>,
+): Promise<Float32Array[]> {
+  const results = tf.tidy(() => {
     const xs = c.inputs.map((input, k) =>
       tf.tensor(data[k]!, input.shape, input.dtype ?? 'float32'),
     );
     const y = c.fn(...xs);
-    const out = [Float32Array.from(y.dataSync())];
-    if (c.grad === false) return out;
+    if (c.grad === false) return [y];
     const floats = c.inputs
       .map((input, k) => (input.dtype === 'int32' ? -1 : k))
       .filter((k) => k >= 0);
@@ -30,23 +33,37 @@ export function runCase(c: OpCase, data: Array<Float32Array | Int32Array>): Floa
       const all = xs.map((x, k) => (floats.includes(k) ? fs[floats.indexOf(k)]! : x));
       return tf.sum(tf.mul(c.fn(...all), w));
     })(floats.map((k) => xs[k]!));
-    return out.concat(grads.map((g) => Float32Array.from(g.dataSync())));
+    return [y, ...grads];
   });
+  try {
+    return (await Promise.all(results.map((t) => t.data()))).map((v) => Float32Array.from(v));
+  } finally {
+    tf.dispose(results);
+  }
 }
 
-/** Worst relative error over values and gradients of case `c` on wasm against cpu, and tensors leaked on wasm. */
-export async function compareWithCpu(
+/** A backend compared with cpu. */
+export type ParityBackend = 'wasm' | 'webgpu';
+
+/**
+ * Worst relative error over values and gradients of case `c` on `on` (wasm unless named) against
+ * cpu, and what leaked there: tensors, and data buffers (a kernel's intermediate that it forgot to
+ * free is no tensor). `init` makes the backend it is given current.
+ */
+export async function compareWithCpu<B extends ParityBackend = 'wasm'>(
   c: OpCase,
   seed: number,
-  init: (prefer: 'cpu' | 'wasm') => Promise<unknown>,
+  init: (prefer: 'cpu' | B) => Promise<unknown>,
+  on: B = 'wasm' as B,
 ): Promise<{ worst: number; leaked: number }> {
   const data = makeInputs(c, seed);
   await init('cpu');
-  const expected = runCase(c, data);
-  await init('wasm');
-  const before = tf.memory().numTensors;
-  const actual = runCase(c, data);
-  const leaked = tf.memory().numTensors - before;
+  const expected = await runCase(c, data);
+  await init(on);
+  const held = () => tf.memory().numTensors + tf.memory().numDataBuffers;
+  const before = held();
+  const actual = await runCase(c, data);
+  const leaked = held() - before;
   if (
     actual.length !== expected.length ||
     actual.some((a, j) => a.length !== expected[j]!.length)

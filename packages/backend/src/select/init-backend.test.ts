@@ -3,6 +3,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, vi } from 'vitest';
 import { initBackend } from './init-backend';
 import { tfjsNodeUnavailable } from './tfjs-node-probe';
+import { describeWebGpuAdapter } from './webgpu';
+
+// A hardware WebGPU adapter would be picked before wasm.
+const hardwareGpu = await describeWebGpuAdapter().then(
+  (adapter) => !adapter.software,
+  () => false,
+);
 
 describe('initBackend', () => {
   // First: the banner comes with the cpu backend's first tensor in the process.
@@ -39,15 +46,19 @@ describe('initBackend', () => {
   const nodeLoads = !tfjsNodeUnavailable('@tensorflow/tfjs-node');
   const nodeGpuLoads = !tfjsNodeUnavailable('@tensorflow/tfjs-node-gpu');
 
-  it.skipIf(nodeLoads || nodeGpuLoads)(
-    'without prefer skips the tfjs-node packages silently and says why (skipped where one loads)',
+  it.skipIf(nodeLoads || nodeGpuLoads || hardwareGpu)(
+    'without prefer skips webgpu and the tfjs-node packages silently and says why (skipped where one loads)',
     async () => {
       const warn = vi.spyOn(console, 'warn');
       try {
         const info = await initBackend();
         expect(info.name).toBe('wasm');
-        expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
-        for (const s of info.skipped) {
+        // webgpu first: here a software adapter (lavapipe), no adapter at all, or no Dawn.
+        expect(info.skipped.map((s) => s.name)).toEqual(['webgpu', 'tensorflow-gpu', 'tensorflow']);
+        expect(info.skipped[0]!.reason).toMatch(
+          /software adapter, never picked automatically|no WebGPU adapter|'webgpu' \(Dawn\) is not installed/,
+        );
+        for (const s of info.skipped.slice(1)) {
           expect(s.reason).toMatch(
             /@tensorflow\/tfjs-node(-gpu)? is (not installed|installed without its native binding)/,
           );

@@ -3,16 +3,25 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; tfjs-layers' bundle registers them all, for any backend.
 import { version_layers } from '@tensorflow/tfjs-layers';
 import type { KernelError } from '../kernel-table';
-import { installPeakTracking } from '../memory/memory-report';
+import { installGpuPeakTracking, installPeakTracking } from '../memory/memory-report';
 import { registerCpuKernels } from '../register-cpu-kernels';
 import { registerWasmKernels, wasmKernelErrors } from '../register-wasm-kernels';
+import { registerWebGpuKernels } from '../register-webgpu-kernels';
 import { batchMatMulGradConfig } from '../replacements/batch-mat-mul-grad';
 import { isNode } from './node-builtins';
 import { type TfjsNodePackage, tfjsNodeUnavailable, withTfjsWarningsOff } from './tfjs-node-probe';
 import { useThreadedWasm } from './threaded-wasm-node';
+import {
+  adapterName,
+  describeWebGpuAdapter,
+  loadWebGpuBackend,
+  probeWebGpuAdapter,
+  releaseWebGpu,
+  type WebGpuAdapter,
+} from './webgpu';
 
 /** Backends in the order `initBackend` tries them. */
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface InitBackendOptions {
   /** Force one backend; `initBackend` throws, naming the cause, if it cannot load. Default: best available. */
@@ -29,23 +38,26 @@ export interface InitBackendOptions {
 
 /** Defaults of {@link InitBackendOptions}. */
 export const INIT_BACKEND_DEFAULTS = {
-  order: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as readonly BackendName[],
+  order: ['webgpu', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as readonly BackendName[],
 } as const;
 
 export interface BackendInfo {
   /** The backend chosen, in our naming. */
   name: BackendName;
-  /** What `tf.getBackend()` reports ('tensorflow', 'wasm' or 'cpu'). */
+  /** What `tf.getBackend()` reports ('webgpu', 'tensorflow', 'wasm' or 'cpu'). */
   tfBackend: string;
   /** Package versions that matter for reproducing a run, e.g. `{ 'tfjs-core': '4.22.0', 'tfjs-backend-wasm': '4.22.0' }`. */
   versions: Record<string, string>;
   /** Why each backend tried before the chosen one was skipped. */
   skipped: Array<{ name: BackendName; reason: string }>;
+  /** The GPU adapter (webgpu only): vendor, architecture, device, limits, features. */
+  adapter?: WebGpuAdapter;
   /** Threads the wasm backend runs on (wasm only). */
   threads?: number;
   /**
    * Kernels @relora/backend registered for the chosen backend (wasm: the ones it lacks or runs
-   * slowly, and the fused kernels; cpu: the fused kernels, see `CPU_KERNELS`; others: none).
+   * slowly, and the fused kernels; cpu and webgpu: the fused kernels, see `CPU_KERNELS` and
+   * `WEBGPU_KERNELS`; tfjs-node: none).
    */
   kernels: string[];
   /**
@@ -67,6 +79,7 @@ export function describeSkippedBackends(info: Pick<BackendInfo, 'skipped'>): str
 interface Loaded {
   tfBackend: string;
   versions: Record<string, string>;
+  adapter?: WebGpuAdapter;
 }
 
 // A computed specifier keeps bundlers from resolving optional peers that are not installed.
@@ -90,8 +103,24 @@ async function loadTfjsNode(pkg: TfjsNodePackage): Promise<Loaded> {
   return { tfBackend: 'tensorflow', versions: nodeVersions(mod) };
 }
 
+// A software adapter computes correctly but slower than wasm: it is taken only when asked for.
+async function loadWebGpu(asked: boolean): Promise<Loaded> {
+  // Unasked, Node probes in a child process: a probe that ends in "not this adapter" leaves no
+  // Dawn warnings on the terminal and no Dawn instance keeping this process alive.
+  const adapter = await (asked || !isNode() ? describeWebGpuAdapter() : probeWebGpuAdapter());
+  if (adapter.software && !asked) {
+    throw new Error(
+      `${adapterName(adapter)} is a software adapter, never picked automatically (ask for webgpu to use it)`,
+    );
+  }
+  const version = await loadWebGpuBackend();
+  return { tfBackend: 'webgpu', versions: { 'tfjs-backend-webgpu': version }, adapter };
+}
+
 async function load(name: BackendName, options: InitBackendOptions): Promise<Loaded> {
   switch (name) {
+    case 'webgpu':
+      return loadWebGpu(options.prefer === 'webgpu');
     case 'tensorflow-gpu':
       return loadTfjsNode('@tensorflow/tfjs-node-gpu');
     case 'tensorflow':
@@ -117,6 +146,36 @@ function silenceCpuBanner(): void {
   if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
 }
 
+// tfjs-node-gpu falls back to the CPU, silently, when libtensorflow finds no CUDA 11.2 / cuDNN 8.1
+// device; a GPU backend that computes on the CPU must not be reported as one.
+function checkCudaDevice(): void {
+  const backend = tf.backend() as { isUsingGpuDevice?: boolean };
+  if (backend.isUsingGpuDevice !== true) {
+    throw new Error(
+      'tfjs-node-gpu found no CUDA device (it needs CUDA 11.2 and cuDNN 8.1) and would run on the CPU',
+    );
+  }
+}
+
+/**
+ * Lets a Node process exit after a run on webgpu (Dawn's device keeps the event loop alive):
+ * removes the webgpu backend and the navigator.gpu `initBackend` installed. Call it last: the
+ * backend's tensors are gone after it. A no-op on other backends.
+ */
+export function releaseBackend(): void {
+  releaseWebGpu(() => {
+    const registry = (tf.engine() as unknown as { registry: object }).registry;
+    if ('webgpu' in registry) tf.engine().removeBackend('webgpu');
+  });
+}
+
+// The kernels @relora/backend registers per backend; tfjs-node has all it needs.
+const REGISTER_KERNELS: Partial<Record<BackendName, () => string[]>> = {
+  webgpu: registerWebGpuKernels,
+  wasm: registerWasmKernels,
+  cpu: registerCpuKernels,
+};
+
 let wasmThreadsSet = 1;
 
 async function setWasmThreads(threads: number | undefined): Promise<void> {
@@ -138,9 +197,11 @@ async function threadsOf(name: BackendName): Promise<number | undefined> {
 }
 
 /**
- * Initialises the best backend that loads: tfjs-node-gpu, tfjs-node, wasm, then cpu, and makes
- * it current. With wasm it also registers the kernels wasm lacks or runs slowly and the fused
- * kernels (see `registerWasmKernels`), with cpu the fused kernels (see `registerCpuKernels`).
+ * Initialises the best backend that loads and makes it current: webgpu on a hardware adapter
+ * (Dawn in Node), tfjs-node-gpu on a CUDA device, tfjs-node, wasm, then cpu. A software WebGPU
+ * adapter (lavapipe, SwiftShader) is taken only with `prefer: 'webgpu'`. With wasm it also registers the kernels wasm lacks or runs slowly and the fused
+ * kernels (see `registerWasmKernels`), with cpu and webgpu the fused kernels (see
+ * `registerCpuKernels`, `registerWebGpuKernels`).
  * @throws when `prefer` names a backend that cannot load (the message says why), or none loads.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendInfo> {
@@ -158,11 +219,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   for (const name of candidates) {
     try {
       const loaded = await load(name, options);
-      const kernels =
-        name === 'wasm' ? registerWasmKernels() : name === 'cpu' ? registerCpuKernels() : [];
+      const kernels = REGISTER_KERNELS[name]?.() ?? [];
       const ok = await tf.setBackend(loaded.tfBackend);
       if (!ok) throw new Error(`tf.setBackend('${loaded.tfBackend}') returned false`);
       await tf.ready();
+      if (name === 'tensorflow-gpu') checkCudaDevice();
+      installGpuPeakTracking();
       silenceCpuBanner();
       const kernelErrors = name === 'wasm' ? wasmKernelErrors(tf.backend()) : [];
       const versions = {
@@ -178,6 +240,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         skipped,
         kernels,
         kernelErrors,
+        ...(loaded.adapter ? { adapter: loaded.adapter } : {}),
         ...(threads ? { threads } : {}),
       };
     } catch (error) {

@@ -1,13 +1,7 @@
 // The threaded wasm build starts in Node with 2 threads and computes what cpu computes.
-import {
-  ADAMW_UPDATE_KERNEL,
-  DROPOUT_MASK_KERNEL,
-  RMS_NORM_GRAD_KERNEL,
-  RMS_NORM_KERNEL,
-  ROTARY_KERNEL,
-} from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { ADAMW, DROPOUT_MASK, RMS_NORM, ROTARY } from '../fused/fused-ops.test-support';
 import { adamwSimdOf } from '../fused/wasm/adamw-simd';
 import { dropoutMaskSimdOf } from '../fused/wasm/dropout-mask-simd';
 import { rmsNormGradSimdOf, rmsNormSimdOf } from '../fused/wasm/rms-norm-simd';
@@ -35,55 +29,6 @@ const BIG: OpCase[] = [
     fn: (a, b) => tf.softmax(tf.matMul(a, b!, false, true)),
   },
 ];
-
-// The fused AdamW kernel's SIMD loop imports the heap's memory, which is shared with threads.
-const ADAMW: OpCase = {
-  name: 'fused AdamW update [1001] (SIMD on the shared heap, JS tail)',
-  inputs: [{ shape: [1001] }, { shape: [1001] }, { shape: [1001] }, { shape: [1001] }],
-  fn: (p, g, m, v) => {
-    const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.1, step: 3 };
-    const inputs = { param: p, grad: g!, m: m!, v: tf.abs(v!) };
-    return tf.concat(tf.engine().runKernel(ADAMW_UPDATE_KERNEL, inputs, attrs) as tf.Tensor[]);
-  },
-  grad: false,
-};
-
-// The dropout mask's SIMD loop too; no inputs, and any element that differs is off by ~100%.
-const DROPOUT_MASK: OpCase = {
-  name: 'dropout mask [37, 29] (SIMD on the shared heap, JS tail)',
-  inputs: [],
-  fn: () => {
-    const attrs = { rows: 37, cols: 29, keyA: -123456789, keyB: 987654321 };
-    const rest = { threshold: Math.floor(0.8 * 2 ** 31), keptBits: 0x3fa00000 }; // 1.25
-    return tf.engine().runKernel(DROPOUT_MASK_KERNEL, {}, { ...attrs, ...rest }) as tf.Tensor;
-  },
-  grad: false,
-};
-
-// The rotary kernel's SIMD loop (half a head of 4 floats: 4-lane vectors, table row per position).
-const ROTARY: OpCase = {
-  name: 'rotary [2, 5, 3, 8] (SIMD on the shared heap)',
-  inputs: [{ shape: [2, 5, 3, 8] }, { shape: [5, 1, 8] }, { shape: [5, 1, 8] }],
-  fn: (x, cos, sin) =>
-    tf.engine().runKernel(ROTARY_KERNEL, { x, cos: cos!, sin: sin! }) as tf.Tensor,
-  grad: false,
-};
-
-// The RMSNorm kernels' SIMD loops, forward and backward: [y, invRms, dx, dWeight] flattened.
-const RMS_NORM: OpCase = {
-  name: 'RMSNorm and its gradient [6, 16] (SIMD on the shared heap)',
-  inputs: [{ shape: [6, 16] }, { shape: [16] }, { shape: [6, 16] }],
-  fn: (x, weight, dy) => {
-    const [y, invRms] = tf
-      .engine()
-      .runKernel(RMS_NORM_KERNEL, { x, weight: weight! }, { epsilon: 1e-6 }) as tf.Tensor[];
-    const grads = tf
-      .engine()
-      .runKernel(RMS_NORM_GRAD_KERNEL, { dy: dy!, x, weight: weight!, invRms: invRms! });
-    return tf.concat([y!, invRms!, ...(grads as tf.Tensor[])].map((t) => tf.reshape(t, [-1])));
-  },
-  grad: false,
-};
 
 describe('threaded wasm (wasmThreads: 2)', () => {
   const init = async (prefer: 'cpu' | 'wasm') => {

@@ -2,7 +2,7 @@
 
 /**
  * Name of the fused AdamW kernel: `@relora/optim`'s `AdamW` runs it where a backend registers it
- * (`@relora/backend` does for wasm and cpu). A contract: never rename it.
+ * (`@relora/backend` does for wasm, cpu and webgpu). A contract: never rename it.
  */
 export const ADAMW_UPDATE_KERNEL = 'ReloraAdamWUpdate';
 

@@ -3,7 +3,7 @@ import { fmix32, fnv1a32 } from '../random';
 
 /**
  * Name of the dropout mask kernel: `@relora/lora`'s `dropoutMultiplier` runs it where a backend
- * registers it (`@relora/backend` does for wasm and cpu). A contract: never rename it.
+ * registers it (`@relora/backend` does for wasm, cpu and webgpu). A contract: never rename it.
  */
 export const DROPOUT_MASK_KERNEL = 'ReloraDropoutMask';
 

@@ -2,8 +2,8 @@
 
 /**
  * Name of the fused RMSNorm kernel: `@relora/llama`'s `rmsNorm` runs it (with
- * {@link RMS_NORM_GRAD_KERNEL}) where a backend registers both (`@relora/backend` does for wasm
- * and cpu). A contract: never rename it.
+ * {@link RMS_NORM_GRAD_KERNEL}) where a backend registers both (`@relora/backend` does for wasm,
+ * cpu and webgpu). A contract: never rename it.
  *
  * Inputs `{ x, weight }`, float32: x [..., d] (d >= 1), weight [d]. Attr `{ epsilon }`. Outputs
  * `[y, invRms]`: y of x's shape with y = (x · r) · weight per row, and invRms [rows] (rows: the

@@ -2,7 +2,7 @@
 
 /**
  * Name of the rotary kernel: `@relora/llama`'s `applyRotary` runs it where a backend registers it
- * (`@relora/backend` does for wasm and cpu). A contract: never rename it.
+ * (`@relora/backend` does for wasm, cpu and webgpu). A contract: never rename it.
  *
  * Inputs `{ x, cos, sin }`, float32: x [batch, seq, heads, headDim], cos and sin [seq, 1, headDim]
  * (one row per position, shared by every head). Output y [batch, seq, heads, headDim] with

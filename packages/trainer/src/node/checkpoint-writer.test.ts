@@ -3,12 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@relora/backend';
-import { createByteTokenizer, createLoaders, tokenizeTexts } from '@relora/data';
-import { createLlama, llamaPreset } from '@relora/llama';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Trainer } from '../trainer';
 import { resumeFromCheckpoint } from './checkpoint-reader';
 import { listCheckpoints, pruneCheckpoints, writeCheckpoint } from './checkpoint-writer';
+import { tinyModel } from './tiny-model.test-support';
 
 const TEXT = Array.from(
   { length: 60 },
@@ -16,20 +15,7 @@ const TEXT = Array.from(
 );
 
 function build() {
-  const tokenizer = createByteTokenizer();
-  const loaders = createLoaders(tokenizeTexts(TEXT, tokenizer), {
-    batchSize: 2,
-    seqLen: 8,
-    validationFraction: 0.2,
-  });
-  const config = llamaPreset('tiny', {
-    vocabSize: tokenizer.vocabSize,
-    hiddenSize: 16,
-    intermediateSize: 32,
-    numLayers: 1,
-    numHeads: 2,
-  });
-  const model = createLlama(config, { seed: 1 });
+  const { loaders, config, model } = tinyModel(TEXT, 1);
   const options = {
     numTrainingSteps: 8,
     batchSize: 2,

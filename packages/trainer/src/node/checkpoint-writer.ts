@@ -26,11 +26,15 @@ export const CHECKPOINT_FILES = {
   state: 'training_state.json',
 } as const;
 
-function f32(tensor: tf.Tensor, transpose: boolean): SafetensorsTensor {
+async function f32(tensor: tf.Tensor, transpose: boolean): Promise<SafetensorsTensor> {
   const onDisk = transpose ? tf.transpose(tensor) : tensor;
-  const values = onDisk.dataSync() as Float32Array;
   const shape = [...onDisk.shape];
-  if (onDisk !== tensor) onDisk.dispose();
+  let values: Float32Array;
+  try {
+    values = (await onDisk.data()) as Float32Array;
+  } finally {
+    if (onDisk !== tensor) onDisk.dispose();
+  }
   return {
     dtype: 'F32',
     shape,
@@ -38,8 +42,11 @@ function f32(tensor: tf.Tensor, transpose: boolean): SafetensorsTensor {
   };
 }
 
-/** model.safetensors bytes: merged weights, linears stored [out, in] as Hugging Face does. */
-function mergedSafetensors(trainer: Trainer, config: LlamaConfig): Uint8Array {
+/**
+ * model.safetensors bytes: merged weights, linears stored [out, in] as Hugging Face does. Read one
+ * tensor at a time: reading all at once would hold a transposed copy of every weight on the device.
+ */
+async function mergedSafetensors(trainer: Trainer, config: LlamaConfig): Promise<Uint8Array> {
   const linear = new Set(
     llamaParameterLayout(config)
       .filter((e) => e.kind === 'linear')
@@ -47,17 +54,16 @@ function mergedSafetensors(trainer: Trainer, config: LlamaConfig): Uint8Array {
   );
   const merged = mergedWeights(trainer);
   try {
-    return encodeSafetensors(
-      merged.map(([name, t]): [string, SafetensorsTensor] => [name, f32(t, linear.has(name))]),
-      { format: 'pt' },
-    );
+    const tensors: Array<[string, SafetensorsTensor]> = [];
+    for (const [name, t] of merged) tensors.push([name, await f32(t, linear.has(name))]);
+    return encodeSafetensors(tensors, { format: 'pt' });
   } finally {
     tf.dispose(merged.map(([, t]) => t));
   }
 }
 
-function optimizerSafetensors(trainer: Trainer): Uint8Array {
-  const { meta, tensors } = optimizerState(trainer);
+async function optimizerSafetensors(trainer: Trainer): Promise<Uint8Array> {
+  const { meta, tensors } = await optimizerState(trainer);
   const entries = Object.entries(tensors).map(([key, values]): [string, SafetensorsTensor] => {
     const slot = meta.slots.find((s) => key === `${s.key}.m` || key === `${s.key}.v`);
     return [
@@ -85,8 +91,9 @@ export interface WriteCheckpointOptions {
 /**
  * Writes `model_<step>/` for the trainer's current step: files go to a temporary directory that
  * is renamed into place, so an interrupted write never leaves a damaged checkpoint, and an
- * existing checkpoint of the same step is replaced only once the new one is complete.
- * Returns the checkpoint's path.
+ * existing checkpoint of the same step is replaced only once the new one is complete. Tensors are
+ * read back asynchronously (webgpu has no synchronous read); the trainer must not step until the
+ * promise settles, which `Trainer.save` ensures. Resolves to the checkpoint's path.
  */
 export async function writeCheckpoint(
   trainer: Trainer,
@@ -98,7 +105,10 @@ export async function writeCheckpoint(
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    writeFileSync(join(tmp, CHECKPOINT_FILES.model), mergedSafetensors(trainer, options.config));
+    writeFileSync(
+      join(tmp, CHECKPOINT_FILES.model),
+      await mergedSafetensors(trainer, options.config),
+    );
     writeFileSync(join(tmp, CHECKPOINT_FILES.config), hfConfigJson(options.config));
     if (trainer.lora) {
       const raw = await modelStateDict(trainer.model as unknown as LlamaModel);
@@ -107,7 +117,7 @@ export async function writeCheckpoint(
         encodeSafetensors(raw, { format: 'pt' }),
       );
     }
-    writeFileSync(join(tmp, CHECKPOINT_FILES.optimizer), optimizerSafetensors(trainer));
+    writeFileSync(join(tmp, CHECKPOINT_FILES.optimizer), await optimizerSafetensors(trainer));
     writeFileSync(
       join(tmp, CHECKPOINT_FILES.state),
       `${JSON.stringify(captureCheckpointState(trainer), null, 2)}\n`,

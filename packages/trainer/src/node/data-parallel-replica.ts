@@ -64,7 +64,7 @@ export class Replica {
   }
 
   /** Loads the step's weights, computes its shards and returns gradients as plain arrays. */
-  step(message: ReplicaStep): ReplicaResult {
+  async step(message: ReplicaStep): Promise<ReplicaResult> {
     const loraKey = JSON.stringify(message.lora);
     if (loraKey !== this.loraKey) {
       // Another phase or another trainer than last step's: start from a plain model again.
@@ -93,7 +93,7 @@ export class Replica {
       if (!variable) throw new Error(`data-parallel worker: no parameter ${name}`);
       return [name, variable];
     });
-    const { loss, grads } = shardGradients(this.model, trainable, message.shards, this.lora);
+    const { loss, grads } = await shardGradients(this.model, trainable, message.shards, this.lora);
     const written: string[] = [];
     try {
       for (const [name, offset, length] of message.grads.layout) {

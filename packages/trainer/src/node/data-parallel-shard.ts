@@ -2,6 +2,7 @@
 import type { LoRAHandle } from '@relora/lora';
 import * as tf from '@tensorflow/tfjs-core';
 import { setDropoutCalls } from '../lora-phase';
+import { readScalars } from '../read-scalars';
 import type { LossModel } from '../train-step';
 
 /** Rows of one micro-batch given to one participant (plain arrays: they cross thread boundaries). */
@@ -29,18 +30,19 @@ export interface ShardResult {
 /**
  * Runs `shards` through `model` and sums the gradients of `weight · loss` over `trainable`
  * (name, variable) pairs. With `lora`, each shard's dropout masks are drawn from its
- * `dropoutCall`. Leaves no tensors behind besides the returned gradients.
+ * `dropoutCall`. The shards' losses are read back together, once all are computed. Leaves no
+ * tensors behind besides the returned gradients.
  */
-export function shardGradients(
+export async function shardGradients(
   model: LossModel,
   trainable: ReadonlyArray<readonly [string, tf.Variable]>,
   shards: readonly ShardSpec[],
   lora?: LoRAHandle,
-): ShardResult {
+): Promise<ShardResult> {
   const nameOf = new Map(trainable.map(([name, v]) => [v.name, name]));
   const variables = trainable.map(([, v]) => v);
   const grads = new Map<string, tf.Tensor>();
-  let loss = 0;
+  const losses: tf.Scalar[] = [];
   for (const shard of shards) {
     if (lora) setDropoutCalls(lora, shard.dropoutCall);
     const inputIds = tf.tensor2d(shard.inputIds, [shard.rows, shard.seq], 'int32');
@@ -49,14 +51,24 @@ export function shardGradients(
       () => tf.mul(model.loss(inputIds, targets, { training: true }), shard.weight) as tf.Scalar,
       variables,
     );
-    loss += value.dataSync()[0] as number;
-    tf.dispose([inputIds, targets, value]);
+    losses.push(value);
+    tf.dispose([inputIds, targets]);
     for (const [variableName, g] of Object.entries(micro)) {
       const name = nameOf.get(variableName) as string;
       const before = grads.get(name);
       grads.set(name, before ? tf.add(before, g) : g);
       if (before) tf.dispose([before, g]);
     }
+  }
+  let loss = 0;
+  try {
+    // Summed in JS, in shard order: the float64 sum the workers' losses join.
+    for (const value of await readScalars(losses)) loss += value;
+  } catch (error) {
+    tf.dispose([...grads.values()]);
+    throw error;
+  } finally {
+    tf.dispose(losses);
   }
   return { loss, grads };
 }

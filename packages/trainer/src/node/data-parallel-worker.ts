@@ -14,7 +14,7 @@ port.on('message', async (message: ReplicaInit | ReplicaStep) => {
       return;
     }
     if (!replica) throw new Error('data-parallel-worker: step before init');
-    port.postMessage({ ok: true, result: replica.step(message) });
+    port.postMessage({ ok: true, result: await replica.step(message) });
   } catch (error) {
     port.postMessage({ ok: false, error: (error as Error).stack ?? String(error) });
   }

@@ -78,10 +78,13 @@ function worstError(a: tf.NamedTensorMap, b: tf.NamedTensorMap): number {
   return Math.max(...Object.entries(a).map(([name, x]) => normRelativeError(x, b[name]!)));
 }
 
-function oneThread(trainer: Trainer, data: ReturnType<typeof source>) {
+async function oneThread(trainer: Trainer, data: ReturnType<typeof source>) {
   data.rewind();
   const vars = trainer.model.namedParameters().flatMap(([, v]) => (v.trainable ? [v] : []));
-  return accumulateGradients(trainer.model, () => data.next(), trainer.accumulation, vars);
+  const result = accumulateGradients(trainer.model, () => data.next(), trainer.accumulation, vars);
+  const loss = (await result.loss.data())[0] as number;
+  result.loss.dispose();
+  return { ...result, loss };
 }
 
 describe.each(['cpu', 'wasm'] as const)('row shares in-process (%s)', (backend) => {
@@ -89,14 +92,14 @@ describe.each(['cpu', 'wasm'] as const)('row shares in-process (%s)', (backend) 
     await initBackend({ prefer: backend });
   });
 
-  it.each([2, 3])('%i shares sum to the one-thread gradient, full-rank and LoRA', (parts) => {
+  it.each([2, 3])('%i shares sum to the one-thread gradient, full-rank and LoRA', async (parts) => {
     const data = source(batches(2));
     const model = createLlama(CONFIG, { seed: 1 });
     const trainer = new Trainer({ model, train: data, options: OPTIONS });
     for (const lora of [false, true]) {
       if (lora) trainer.enterLoRA(false);
       const trainable = trainer.model.namedParameters().filter(([, v]) => v.trainable);
-      const expected = oneThread(trainer, data);
+      const expected = await oneThread(trainer, data);
       data.rewind();
       const before = tf.memory().numTensors;
       const shares: ShardSpec[][] = Array.from({ length: parts }, () => []);
@@ -116,7 +119,9 @@ describe.each(['cpu', 'wasm'] as const)('row shares in-process (%s)', (backend) 
           });
         });
       }
-      const results = shares.map((s) => shardGradients(trainer.model, trainable, s, trainer.lora));
+      const results = [];
+      for (const s of shares)
+        results.push(await shardGradients(trainer.model, trainable, s, trainer.lora));
       const summed: tf.NamedTensorMap = {};
       for (const [name, v] of trainable) {
         summed[v.name] = tf.addN(results.map((r) => r.grads.get(name) as tf.Tensor));
@@ -154,7 +159,7 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
       options: { ...OPTIONS, totalBatchSize: total },
     });
     const compare = async () => {
-      const expected = oneThread(trainer, data);
+      const expected = await oneThread(trainer, data);
       data.rewind();
       const got = await dp.gradients(trainer);
       expect(got.tokens).toBe(expected.tokens);
@@ -179,7 +184,7 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
     await trainer.step();
     const lora = trainer.lora as NonNullable<typeof trainer.lora>;
     const counters = loraRngState(lora);
-    const expected = oneThread(trainer, data);
+    const expected = await oneThread(trainer, data);
     restoreLoraRngState(lora, counters);
     data.rewind();
     const got = await dp.gradients(trainer);

@@ -72,8 +72,11 @@ export class DataParallelGradients implements GradientSource {
     return this.pool.length + 1;
   }
 
-  /** One update step's gradients, keyed by `variable.name` as {@link accumulateGradients}'s. */
-  async gradients(trainer: Trainer): Promise<AccumulatedGradients> {
+  /**
+   * One update step's gradients, keyed by `variable.name` as {@link accumulateGradients}'s; the
+   * loss is a number, the workers' summed with this thread's.
+   */
+  async gradients(trainer: Trainer): Promise<AccumulatedGradients & { loss: number }> {
     const parts = this.workers;
     const accumulation = trainer.accumulation;
     const trainable = trainer.model.namedParameters().filter(([, v]) => v.trainable);
@@ -81,12 +84,15 @@ export class DataParallelGradients implements GradientSource {
     const firstCall = lora ? (Object.values(loraRngState(lora))[0]?.dropoutCalls ?? 0) : 0;
     const shares: ShardSpec[][] = Array.from({ length: parts }, () => []);
     let tokens = 0;
+    const batches = Array.from({ length: accumulation }, () => trainer.train.next());
+    const tensors = batches.flatMap((b) => [b.inputIds, b.targets]);
+    // The step's token ids, all read in one wait: the workers take them as plain arrays.
+    const values = await Promise.all(tensors.map((t) => t.data() as Promise<Int32Array>));
+    tf.dispose(tensors);
     for (let k = 0; k < accumulation; k++) {
-      const batch = trainer.train.next();
-      const [rows, seq] = batch.inputIds.shape;
-      const ids = batch.inputIds.dataSync() as Int32Array;
-      const targets = batch.targets.dataSync() as Int32Array;
-      tf.dispose([batch.inputIds, batch.targets]);
+      const [rows, seq] = (batches[k] as (typeof batches)[number]).inputIds.shape;
+      const ids = values[2 * k] as Int32Array;
+      const targets = values[2 * k + 1] as Int32Array;
       tokens += rows * seq;
       if (accumulation % parts === 0) {
         // Whole micro-batches, round robin: bigger products per call, and the one-thread run's dropout masks.
@@ -113,7 +119,7 @@ export class DataParallelGradients implements GradientSource {
       });
     }
     const { replies, grads: slabs } = this.dispatch(trainer, trainable, shares);
-    const local = shardGradients(trainer.model, trainable, shares[0] ?? [], lora);
+    const local = await shardGradients(trainer.model, trainable, shares[0] ?? [], lora);
     // Later steps continue the counters as a one-thread run would.
     if (lora) setDropoutCalls(lora, firstCall + accumulation);
     let loss = local.loss;

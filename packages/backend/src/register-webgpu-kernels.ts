@@ -1,0 +1,41 @@
+// The webgpu backend's kernels from @relora/backend, in one table: ReLoRA's fused kernels as WGSL
+// programs (src/fused/webgpu/). tfjs-backend-webgpu 4.22 lacks none that training a LLaMA with
+// LoRA needs (src/replacements/webgpu-parity.test.ts runs every op of it, values and gradients).
+import { adamwUpdateWebGpuConfig } from './fused/webgpu/adamw-update-kernel';
+import { dropoutMaskWebGpuConfig } from './fused/webgpu/dropout-mask-kernel';
+import { rmsNormGradWebGpuConfig, rmsNormWebGpuConfig } from './fused/webgpu/rms-norm-kernel';
+import { rotaryWebGpuConfig } from './fused/webgpu/rotary-kernel';
+import { constantEntries, type KernelEntry, purposes, registerTable } from './kernel-table';
+
+const WEBGPU_TABLE: readonly KernelEntry[] = constantEntries([
+  [
+    adamwUpdateWebGpuConfig,
+    "AdamW's update of one variable in 3 passes, one per output (the ops path runs ~14 kernels per variable)",
+  ],
+  [
+    dropoutMaskWebGpuConfig,
+    "@relora/lora's dropout masks drawn on the GPU (none drawn in JS and uploaded)",
+  ],
+  [
+    rotaryWebGpuConfig,
+    "@relora/llama's rotary embedding in one pass (split, concat, 2 multiplies, add)",
+  ],
+  [
+    rmsNormWebGpuConfig,
+    "@relora/llama's RMSNorm in 2 passes (row sums, then y), saving 1/rms for backward (6 kernels)",
+  ],
+  [rmsNormGradWebGpuConfig, "RMSNorm's gradient for x and the weight in 3 passes (~20 kernels)"],
+]);
+
+/** What each kernel `registerWebGpuKernels` registers is for. */
+export const WEBGPU_KERNELS = purposes(WEBGPU_TABLE);
+
+/**
+ * Registers the webgpu kernels above (those still missing, so it is idempotent). `initBackend`
+ * calls it whenever it picks webgpu; call it yourself only if you set the webgpu backend up
+ * without it.
+ * @returns the names of the kernels registered.
+ */
+export function registerWebGpuKernels(): string[] {
+  return registerTable(WEBGPU_TABLE, 'webgpu', { replace: false });
+}

@@ -1,0 +1,37 @@
+// The webgpu backend in Node through Dawn: found, described, honest about software adapters,
+// and released so the process can exit. Runs where a WebGPU adapter exists (Mesa's lavapipe in CI).
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { initBackend, releaseBackend } from './init-backend';
+import { describeWebGpuAdapter, probeWebGpuAdapter } from './webgpu';
+
+const adapter = await describeWebGpuAdapter().catch((error: Error) => error);
+const missing = adapter instanceof Error ? adapter.message : undefined;
+
+describe.skipIf(missing !== undefined)(`webgpu (skipped here: ${missing})`, () => {
+  afterAll(() => releaseBackend());
+
+  it('reads the same adapter from a child process (the silent probe initBackend makes unasked)', async () => {
+    expect(await probeWebGpuAdapter()).toEqual(adapter);
+  });
+
+  it('is taken when asked for, names its adapter and computes', async () => {
+    const info = await initBackend({ prefer: 'webgpu' });
+    expect(info.name).toBe('webgpu');
+    expect(tf.getBackend()).toBe('webgpu');
+    expect(info.adapter?.limits.maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 2 ** 20);
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = tf.tensor2d([1, 0, 0, 1, 1, 1], [3, 2]);
+    expect(Array.from(await tf.matMul(a, b).data())).toEqual([4, 5, 10, 11]);
+  });
+
+  it.skipIf(adapter instanceof Error || !adapter.software)(
+    'never picks a software adapter by itself, and says why',
+    async () => {
+      const info = await initBackend();
+      expect(info.name).not.toBe('webgpu');
+      expect(info.skipped[0]?.name).toBe('webgpu');
+      expect(info.skipped[0]?.reason).toMatch(/software adapter, never picked automatically/);
+    },
+  );
+});
