@@ -15,4 +15,4 @@ export {
   releaseBackend,
 } from './select/init-backend';
 export type { WebGpuAdapter } from './select/webgpu';
-export { adapterName } from './select/webgpu';
+export { adapterName, takeDeviceErrors } from './select/webgpu';

@@ -13,3 +13,16 @@ export class NonFiniteLossError extends Error {
     this.name = 'NonFiniteLossError';
   }
 }
+
+/** The GPU reported errors during a step: its results are not to be trusted, so nothing was applied. */
+export class DeviceError extends Error {
+  constructor(
+    readonly updateStep: number,
+    readonly errors: string[],
+  ) {
+    super(
+      `the GPU reported ${errors.length} error(s) at update step ${updateStep + 1}, the first: ${errors[0]}; stopped without applying that update`,
+    );
+    this.name = 'DeviceError';
+  }
+}

@@ -8,7 +8,7 @@ export {
   optimizerState,
   RESUME_INVARIANTS,
 } from './checkpoint-state';
-export { NonFiniteLossError } from './errors';
+export { DeviceError, NonFiniteLossError } from './errors';
 export type { EvalResult, EvalSource } from './evaluate';
 export { evaluateLoss } from './evaluate';
 export type {

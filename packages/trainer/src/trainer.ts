@@ -1,5 +1,6 @@
 // The training loop: full-rank warm start, LoRA/ReLoRA phase, accumulation, clipping, AdamW, restarts, eval, saves.
 
+import { takeDeviceErrors } from '@relora/backend';
 import type { LinearHost } from '@relora/core';
 import type { LoaderCursor } from '@relora/data';
 import type { LoRAHandle } from '@relora/lora';
@@ -7,7 +8,7 @@ import { AdamW, clipByGlobalNormTensor, deserializeAdamWState } from '@relora/op
 import type { ReLoRA } from '@relora/restarts';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CheckpointState, checkResumable, type TrainerCheckpoint } from './checkpoint-state';
-import { NonFiniteLossError } from './errors';
+import { DeviceError, NonFiniteLossError } from './errors';
 import { type EvalSource, evaluateLoss } from './evaluate';
 import { TrainerEmitter } from './events';
 import { restoreLoraRngState, switchToLoRA } from './lora-phase';
@@ -256,6 +257,11 @@ export class Trainer extends TrainerEmitter {
       throw error;
     } finally {
       tf.dispose(scalars);
+    }
+    const deviceErrors = takeDeviceErrors();
+    if (deviceErrors.length > 0) {
+      discard();
+      throw new DeviceError(step, deviceErrors);
     }
     const lossValue = typeof loss === 'number' ? loss : (values[0] as number);
     const gradNorm = values[values.length - 1] as number;

@@ -18,6 +18,7 @@ import {
   probeWebGpuAdapter,
   releaseWebGpu,
   type WebGpuAdapter,
+  watchDeviceErrors,
 } from './webgpu';
 
 /** Backends in the order `initBackend` tries them. */
@@ -224,6 +225,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       if (!ok) throw new Error(`tf.setBackend('${loaded.tfBackend}') returned false`);
       await tf.ready();
       if (name === 'tensorflow-gpu') checkCudaDevice();
+      if (name === 'webgpu') watchDeviceErrors((tf.backend() as { device?: unknown }).device);
       installGpuPeakTracking();
       silenceCpuBanner();
       const kernelErrors = name === 'wasm' ? wasmKernelErrors(tf.backend()) : [];

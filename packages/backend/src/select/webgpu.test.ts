@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend, releaseBackend } from './init-backend';
-import { describeWebGpuAdapter, probeWebGpuAdapter } from './webgpu';
+import { describeWebGpuAdapter, probeWebGpuAdapter, takeDeviceErrors } from './webgpu';
 
 const adapter = await describeWebGpuAdapter().catch((error: Error) => error);
 const missing = adapter instanceof Error ? adapter.message : undefined;
@@ -23,6 +23,19 @@ describe.skipIf(missing !== undefined)(`webgpu (skipped here: ${missing})`, () =
     const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
     const b = tf.tensor2d([1, 0, 0, 1, 1, 1], [3, 2]);
     expect(Array.from(await tf.matMul(a, b).data())).toEqual([4, 5, 10, 11]);
+  });
+
+  it('hands over the errors the device reports instead of computing nothing silently', async () => {
+    await initBackend({ prefer: 'webgpu' });
+    expect(takeDeviceErrors()).toEqual([]);
+    const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+    device.createBuffer({ size: 4, usage: 0xffffffff }); // an invalid usage: a validation error
+    await device.queue.onSubmittedWorkDone();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const errors = takeDeviceErrors();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/invalid for WGPUBufferUsage/);
+    expect(takeDeviceErrors()).toEqual([]);
   });
 
   it.skipIf(adapter instanceof Error || !adapter.software)(

@@ -165,6 +165,29 @@ export async function loadWebGpuBackend(): Promise<string> {
   return (await import('@tensorflow/tfjs-core')).version_core;
 }
 
+// WebGPU reports a validation error (an invalid shader, a pipeline over the device's limits) as an
+// event and goes on computing nothing: without a listener a run continues with wrong numbers.
+const deviceErrors: string[] = [];
+const watchedDevices = new WeakSet<object>();
+
+/** Records the uncaptured errors of `device` (tfjs-backend-webgpu's) for {@link takeDeviceErrors}. */
+export function watchDeviceErrors(device: Any): void {
+  if (!device || watchedDevices.has(device)) return;
+  watchedDevices.add(device);
+  device.addEventListener?.('uncapturederror', (event: Any) => {
+    deviceErrors.push(String(event?.error?.message ?? event).split('\n')[0] ?? '');
+  });
+}
+
+/**
+ * The GPU device errors since the last call (webgpu only; empty elsewhere), and clears them. A
+ * training loop checks it where it reads a step's results back: anything here means those results
+ * are not to be trusted.
+ */
+export function takeDeviceErrors(): string[] {
+  return deviceErrors.splice(0);
+}
+
 /**
  * Lets a Node process exit after a WebGPU run: the backend's device and Dawn's instance keep the
  * event loop alive. Removes the tfjs backend (its tensors are gone after this) and the
