@@ -43,7 +43,7 @@ describe('relora-pretokenize', () => {
     const index = JSON.parse(await readFile(join(dir, 'shards/index.json'), 'utf8'));
     expect(index.tokenizer.name).toBe('hf:BPE');
     const again = await run([...args, '--skip-bad-lines']);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.out).toMatch(
       /already exists and is not empty; pass overwrite: true \(CLI --overwrite\)/,
     );

@@ -1,18 +1,33 @@
 // Reads a JSON or YAML options file into typed option values, naming the file and key on any error.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { findOption, type OptionValue } from './option-table';
 import { parseOptionValue, UsageError } from './parse-value';
+
+/** The largest options file read. */
+const MAX_CONFIG_BYTES = 2 ** 20;
 
 /**
  * Options from `path`: keys in camelCase, kebab-case or the reference's snake_case.
  * Throws a {@link UsageError} for a missing or unreadable file, or an unknown key or bad value.
  */
 export function readConfigFile(path: string): Record<string, OptionValue> {
+  if (path === '') throw new UsageError('--config: expected a file path, got an empty string');
   let text: string;
   try {
+    // stat first: a FIFO, a device (/dev/zero) or a huge file would hang or exhaust memory.
+    const info = statSync(path);
+    if (!info.isFile())
+      throw new UsageError(
+        `--config: ${path} is not a regular file (expected a JSON or YAML file)`,
+      );
+    if (info.size > MAX_CONFIG_BYTES)
+      throw new UsageError(
+        `--config: ${path} is ${info.size} bytes; an options file is at most ${MAX_CONFIG_BYTES} (1 MiB)`,
+      );
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(
       `--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
     );

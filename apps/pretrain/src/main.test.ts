@@ -203,7 +203,10 @@ describe('relora-pretrain', () => {
     [['--dataset', '/no/such/corpus.txt'], '--dataset: /no/such/corpus.txt does not exist'],
     [['--lora_rank', '4'], "unknown option '--lora_rank'"],
     [['--eval-tokens', '100000000'], '--eval-tokens: the validation split holds'],
-    [['--resume_from', join(root, 'run', 'checkpoints', 'model_6'), '--lora_r', '8'], 'loraR = 4'],
+    [
+      ['--resume_from', join(root, 'run', 'checkpoints', 'model_6'), '--lora_r', '8'],
+      '--save-dir: ',
+    ],
     [['--warmed_up_model', join(root, 'nowhere')], '--warmed-up-model: '],
   ])('exits 2 on %j with a one-line message and writes nothing', async (bad, message) => {
     const saveDir = join(root, `bad-${Math.random().toString(36).slice(2)}`);
@@ -232,8 +235,6 @@ describe('relora-pretrain', () => {
       other,
       '--resume_from',
       join(run, 'checkpoints', 'model_6'),
-      '--save_dir',
-      join(root, 'x'),
     ];
     const result = await cli(argv);
     expect(result.code).toBe(2);

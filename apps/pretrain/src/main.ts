@@ -17,6 +17,7 @@ import { type PreparedRun, prepareRun } from './prepare-run';
 import { type Output, Progress } from './progress';
 import { renderReport } from './report';
 import { configJson, type ResolvedConfig, resolveConfig } from './resolve-config';
+import { checkRunDirectory, lockRunDirectory, startRunDirectory } from './run-dir-guard';
 import { attachRunLog, describeRun, sampleText } from './run-log';
 import { onStopSignals } from './signals';
 
@@ -62,6 +63,10 @@ async function train(
   options: MainOptions,
 ): Promise<number> {
   const config = resolveConfig(flags);
+  checkRunDirectory(config.saveDir, {
+    resuming: typeof config.values.resumeFrom === 'string' || config.values.autoresume === true,
+    overwrite: config.values.overwrite === true,
+  });
   const run = await prepareRun(config);
   const model = run.createModel();
   const dir = new RunDirectory(config.saveDir);
@@ -103,6 +108,8 @@ async function trainWith(
       throw new UsageError(`--warmed-up-model: ${(error as Error).message}`);
     }
   }
+  // Checkpoints of another run in this directory (--overwrite): never pruned.
+  let othersCheckpoints = new Set<string>();
   const trainer = new Trainer({
     model,
     train: run.loaders.train,
@@ -115,6 +122,7 @@ async function trainWith(
         dir: dir.checkpointsDir,
         config: run.modelConfig,
         keep: config.values.keepCheckpoints,
+        protect: othersCheckpoints,
       }),
   });
   // As the reference, a warmed-up run continues the warm run's counters and its data order. A
@@ -125,11 +133,30 @@ async function trainWith(
     try {
       resumeFromCheckpoint(trainer, run.resumeFrom);
     } catch (error) {
-      throw new UsageError(`--resume-from: ${(error as Error).message}`);
+      const flag = config.values.resumeFrom === null ? '--autoresume' : '--resume-from';
+      throw new UsageError(`${flag}: ${(error as Error).message}`);
     }
   }
   // Nothing is written before this point: bad input leaves the disk untouched.
   dir.create();
+  const unlock = lockRunDirectory(config.saveDir);
+  try {
+    othersCheckpoints = startRunDirectory(config.saveDir, dir.checkpointsDir, !!run.resumeFrom);
+    return await trainLocked(config, run, model, dir, trainer, output, options);
+  } finally {
+    unlock();
+  }
+}
+
+async function trainLocked(
+  config: ResolvedConfig,
+  run: PreparedRun,
+  model: LlamaModel,
+  dir: RunDirectory,
+  trainer: Trainer,
+  output: Output,
+  options: MainOptions,
+): Promise<number> {
   dir.writeConfig({
     ...configJson(config.values),
     run_backend: run.backend.name,
@@ -145,7 +172,11 @@ async function trainWith(
     run.trainer.numTrainingSteps,
     config.values.logEvery,
   );
-  attachRunLog(trainer, dir, progress);
+  // Resumed from the final checkpoint, the trainer evaluates that step again: logged already.
+  const loggedEvalAt = run.resumeFrom
+    ? dir.readLines('eval.jsonl').find((e) => e.update_step === trainer.updateStep)?.update_step
+    : undefined;
+  attachRunLog(trainer, dir, progress, loggedEvalAt as number | undefined);
   const detach =
     options.handleSignals === false
       ? () => {}

@@ -179,6 +179,12 @@ export const cliOptions = [
     'resume from the newest checkpoint in --save-dir if there is one',
   ),
   opt(
+    'overwrite',
+    'bool',
+    false,
+    "start a new run in a non-empty --save-dir: replaces this run's files (config.json, logs, report, checkpoints of the steps it saves), deletes nothing else",
+  ),
+  opt(
     'warmedUpModel',
     'string',
     null,

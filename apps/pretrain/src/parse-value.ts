@@ -11,11 +11,15 @@ export class UsageError extends Error {
 
 const SUFFIX: Record<string, number> = { K: 1e3, M: 1e6, B: 1e9 };
 
+/** Decimal notation only: no hex, octal or binary, no Infinity; `_` may group digits. */
+const DECIMAL_INT = /^[+-]?\d+$/;
+const DECIMAL_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 function parseNumber(text: string, integer: boolean): number | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const n = Number(trimmed.replace(/_/g, ''));
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return undefined;
+  const trimmed = text.trim().replace(/(\d)_(?=\d)/g, '$1');
+  if (!(integer ? DECIMAL_INT : DECIMAL_FLOAT).test(trimmed)) return undefined;
+  const n = Number(trimmed);
+  if (!Number.isFinite(n) || (integer && !Number.isSafeInteger(n))) return undefined;
   return n;
 }
 
@@ -37,16 +41,18 @@ export function parseOptionValue(option: CliOption, raw: unknown, where: string)
     throw new UsageError(`${where}: a value is required`);
   }
   const text = String(raw);
-  const fail = (expected: string): never => {
-    throw new UsageError(`${where}: expected ${expected}, got "${text}"`);
+  const fail = (expected: string, note = ''): never => {
+    throw new UsageError(`${where}: expected ${expected}, got "${text}"${note}`);
   };
   switch (option.kind) {
     case 'int':
-      return typeof raw === 'number' && Number.isInteger(raw)
+      return typeof raw === 'number' && Number.isSafeInteger(raw)
         ? raw
-        : (parseNumber(text, true) ?? fail('an integer'));
+        : (parseNumber(text, true) ?? fail('an integer', ' (decimal digits only, at most 2^53)'));
     case 'float':
-      return typeof raw === 'number' ? raw : (parseNumber(text, false) ?? fail('a number'));
+      return typeof raw === 'number' && Number.isFinite(raw)
+        ? raw
+        : (parseNumber(text, false) ?? fail('a number', ' (decimal notation only)'));
     case 'tokens':
       return typeof raw === 'number'
         ? raw

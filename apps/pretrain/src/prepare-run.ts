@@ -79,7 +79,9 @@ function modelConfigOf(spec: string, tokenizer: Tokenizer, maxLength: number): L
     );
   }
   if (config.maxSeqLen < maxLength)
-    throw new Error(`max_position_embeddings ${config.maxSeqLen} < --max-length ${maxLength}`);
+    throw new UsageError(
+      `--max-length: at most the model's max_position_embeddings (${config.maxSeqLen}), got ${maxLength}`,
+    );
   return config;
 }
 
@@ -109,9 +111,13 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   const modelConfig = await guard('--model-config', () =>
     modelConfigOf(v.modelConfig, tokenizer, trainer.maxLength),
   );
+  if (trainer.mode !== 'full' && trainer.loraR > modelConfig.hiddenSize)
+    throw new UsageError(
+      `--lora-r: at most the model width (hidden_size ${modelConfig.hiddenSize}), got ${trainer.loraR}`,
+    );
   const resumeFrom = checkpointToResume(c);
   if (resumeFrom) {
-    await guard('--resume-from', () => {
+    await guard(typeof v.resumeFrom === 'string' ? '--resume-from' : '--autoresume', () => {
       sameModel(resumeFrom, modelConfig);
       checkResumable(readCheckpointState(resumeFrom), trainer, resumeFrom);
     });
@@ -142,7 +148,8 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   );
   const validationTokens =
     loaders.validation.batchesPerEpoch * trainer.batchSize * trainer.maxLength;
-  if (trainer.evalEvery > 0 && validationTokens < trainer.evalTokens) {
+  // The run evaluates at its end even with --eval-every 0.
+  if (validationTokens < trainer.evalTokens) {
     loaders.close();
     throw new UsageError(
       `--eval-tokens: the validation split holds ${validationTokens} tokens in full batches, fewer than ${trainer.evalTokens}; lower it or raise --validation-fraction`,

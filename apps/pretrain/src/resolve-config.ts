@@ -1,6 +1,6 @@
 // Defaults < config file < flags, then the reference's derived options and every consistency check.
-import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import {
   OptionError,
   resolveTrainerOptions,
@@ -83,7 +83,74 @@ function warmedUpStep(v: Record<string, OptionValue>, explicit: Set<string>): vo
   v.warmStartSteps = step;
 }
 
+/**
+ * Upper bounds of options that would otherwise run for ages or fill the disk. The seed is used as
+ * a 32-bit value (mulberry32, the data permutation), so a larger one would alias a smaller one.
+ */
+const LIMITS: ReadonlyArray<readonly [key: string, max: number, what: string]> = [
+  ['numTrainingSteps', 1e9, ''],
+  ['batchSize', 2 ** 20, ''],
+  ['totalBatchSize', 2 ** 20, ''],
+  ['maxLength', 2 ** 16, ''],
+  ['sampleTokens', 1e5, ''],
+  ['seed', 2 ** 32 - 1, ' (seeds are 32-bit)'],
+];
+
+/** Options naming a file or directory: an empty string would mean the current directory. */
+const PATH_OPTIONS = [
+  'saveDir',
+  'resumeFrom',
+  'warmedUpModel',
+  'dataset',
+  'modelConfig',
+  'tokenizer',
+];
+
+function checkBounds(v: Record<string, OptionValue>): void {
+  for (const [key, max, what] of LIMITS) {
+    const n = v[key];
+    if (typeof n === 'number' && n > max)
+      throw new UsageError(`${flagOf(key)}: must be at most ${max}${what}, got ${n}`);
+  }
+  for (const key of PATH_OPTIONS) {
+    if (v[key] === '') throw new UsageError(`${flagOf(key)}: expected a path, got an empty string`);
+  }
+}
+
+/** The run directory must be a writable directory, or creatable in one; checked before anything is written. */
+function checkSaveDir(saveDir: string): void {
+  let existing = resolve(saveDir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const creating = existing !== resolve(saveDir);
+  const what = creating ? `cannot create ${saveDir}: ${existing}` : saveDir;
+  if (!statSync(existing).isDirectory())
+    throw new UsageError(`--save-dir: ${what} is a file, not a directory`);
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new UsageError(`--save-dir: ${what} is not writable`);
+  }
+}
+
+/** --resume-from names a checkpoint (config.json and training_state.json), not a run directory. */
+function checkResumeFrom(dir: OptionValue | undefined): void {
+  if (typeof dir !== 'string') return;
+  const example = 'a checkpoint directory such as <run>/checkpoints/model_N';
+  if (!existsSync(dir))
+    throw new UsageError(`--resume-from: ${dir} does not exist; expected ${example}`);
+  if (existsSync(join(dir, 'training_state.json'))) return;
+  if (existsSync(join(dir, 'checkpoints')))
+    throw new UsageError(
+      `--resume-from: ${dir} is a run directory, not a checkpoint; expected a checkpoint directory such as ${join(dir, 'checkpoints', 'model_N')}`,
+    );
+  throw new UsageError(
+    `--resume-from: ${dir} is not a checkpoint (no training_state.json); expected ${example}`,
+  );
+}
+
 function checkAppOptions(v: Record<string, OptionValue>): void {
+  checkBounds(v);
+  checkResumeFrom(v.resumeFrom);
   const positive = (key: string, min: number) => {
     const n = v[key];
     if (n !== null && (typeof n !== 'number' || n < min))
@@ -144,14 +211,22 @@ export function resolveConfig(
   }
   Object.assign(values, trainer);
   let saveDir = values.saveDir;
+  // A resume continues its checkpoint's run: a save_dir from a config file (a copied run's
+  // config.json names the original) gives way; a different --save-dir flag is refused.
   if (
-    saveDir === null &&
     typeof values.resumeFrom === 'string' &&
     basename(dirname(values.resumeFrom)) === 'checkpoints'
   ) {
-    saveDir = dirname(dirname(values.resumeFrom));
+    const runDir = dirname(dirname(values.resumeFrom));
+    if (typeof flags.saveDir === 'string' && resolve(flags.saveDir) !== resolve(runDir)) {
+      throw new UsageError(
+        `--save-dir: ${flags.saveDir} is not the run directory of --resume-from (${runDir}); leave --save-dir out, or copy the checkpoint into ${join(flags.saveDir, 'checkpoints')}`,
+      );
+    }
+    saveDir = runDir;
   }
   saveDir ??= `runs/${timestamp(now)}`;
+  checkSaveDir(saveDir);
   values.saveDir = saveDir;
   return { values, trainer, saveDir };
 }

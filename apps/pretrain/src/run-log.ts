@@ -7,8 +7,17 @@ import type { RunDirectory } from '@relora/trainer/node';
 import type { PreparedRun } from './prepare-run';
 import type { Progress } from './progress';
 
-/** Logs every step to metrics.jsonl and every evaluation to eval.jsonl (the reference's field names), and shows them. */
-export function attachRunLog(trainer: Trainer, dir: RunDirectory, progress: Progress): void {
+/**
+ * Logs every step to metrics.jsonl and every evaluation to eval.jsonl (the reference's field
+ * names), and shows them. `loggedEvalAt`: the step whose evaluation eval.jsonl already holds (a
+ * resume from the final checkpoint evaluates it again), not logged twice.
+ */
+export function attachRunLog(
+  trainer: Trainer,
+  dir: RunDirectory,
+  progress: Progress,
+  loggedEvalAt?: number,
+): void {
   trainer.on('step', (e) => {
     dir.appendMetrics({
       update_step: e.updateStep,
@@ -24,12 +33,13 @@ export function attachRunLog(trainer: Trainer, dir: RunDirectory, progress: Prog
     progress.step(e);
   });
   trainer.on('eval', (e) => {
-    dir.appendEval({
-      update_step: e.updateStep,
-      eval_loss: e.evalLoss,
-      perplexity: e.perplexity,
-      eval_tokens: e.evalTokens,
-    });
+    if (e.updateStep !== loggedEvalAt)
+      dir.appendEval({
+        update_step: e.updateStep,
+        eval_loss: e.evalLoss,
+        perplexity: e.perplexity,
+        eval_tokens: e.evalTokens,
+      });
     progress.eval(e);
   });
   trainer.on('restart', (e) => progress.restart(e));

@@ -124,6 +124,37 @@ export const RESUME_INVARIANTS = [
   'seed',
 ] as const satisfies ReadonlyArray<keyof TrainerOptions>;
 
+const STATE_COUNTERS = [
+  'updateStep',
+  'globalStep',
+  'tokensSeen',
+  'schedulerStartStep',
+  'nLoraRestarts',
+  'nOptimizerResets',
+] as const satisfies ReadonlyArray<keyof CheckpointState>;
+
+/** Throws unless the state's counters are integers >= 0 within this run and its phase and options are well formed. */
+function checkStateCounters(saved: CheckpointState, options: TrainerOptions, where: string): void {
+  const bad = (what: string) => new Error(`${where}: training_state.json ${what}`);
+  for (const key of STATE_COUNTERS) {
+    const n: unknown = saved[key];
+    if (!Number.isSafeInteger(n) || (n as number) < 0)
+      throw bad(`${key} must be an integer >= 0, got ${JSON.stringify(n)}`);
+  }
+  if (saved.updateStep > options.numTrainingSteps)
+    throw bad(
+      `updateStep ${saved.updateStep} is beyond num_training_steps ${options.numTrainingSteps}`,
+    );
+  if (saved.schedulerStartStep > saved.updateStep)
+    throw bad(
+      `schedulerStartStep ${saved.schedulerStartStep} is after updateStep ${saved.updateStep}`,
+    );
+  if (saved.phase !== 'full' && saved.phase !== 'lora')
+    throw bad(`phase must be "full" or "lora", got ${JSON.stringify(saved.phase)}`);
+  if (typeof saved.options !== 'object' || saved.options === null || Array.isArray(saved.options))
+    throw bad('options must be an object');
+}
+
 /** Throws naming the first option that differs between a checkpoint's run and this one. */
 export function checkResumable(
   saved: CheckpointState,
@@ -132,6 +163,7 @@ export function checkResumable(
 ): void {
   if (saved.version !== 1)
     throw new Error(`${where}: unsupported training state version ${saved.version}`);
+  checkStateCounters(saved, options, where);
   for (const key of RESUME_INVARIANTS) {
     if (saved.options[key] !== options[key]) {
       throw new Error(

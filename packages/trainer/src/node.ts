@@ -8,7 +8,9 @@ export {
 export type { WriteCheckpointOptions } from './node/checkpoint-writer';
 export {
   CHECKPOINT_FILES,
+  cleanCheckpointDebris,
   listCheckpoints,
+  processAlive,
   pruneCheckpoints,
   writeCheckpoint,
 } from './node/checkpoint-writer';

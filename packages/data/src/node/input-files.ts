@@ -55,3 +55,34 @@ export async function* readLines(file: string): AsyncGenerator<string> {
     input.destroy();
   }
 }
+
+/**
+ * Lines of a file as bytes (without the `\n`, or a `\r\n`), streamed as {@link readLines}: for
+ * callers that must refuse invalid UTF-8 rather than read it as U+FFFD.
+ */
+export async function* readByteLines(file: string): AsyncGenerator<Buffer> {
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (error) => input.destroy(error));
+  const line = (parts: Buffer[]) => {
+    const bytes = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    return bytes.at(-1) === 0x0d ? bytes.subarray(0, -1) : bytes;
+  };
+  let pending: Buffer[] = [];
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let start = 0;
+      for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+        pending.push(chunk.subarray(start, end));
+        yield line(pending);
+        pending = [];
+        start = end + 1;
+      }
+      if (start < chunk.length) pending.push(chunk.subarray(start));
+    }
+    if (pending.length > 0) yield line(pending);
+  } finally {
+    raw.destroy();
+    input.destroy();
+  }
+}

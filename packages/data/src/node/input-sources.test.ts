@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceDocument } from '../document-source';
-import { JsonlSource } from './jsonl-source';
+import { BadLineError, JsonlSource } from './jsonl-source';
 import { textDocuments } from './text-source';
 
 let dir = '';
@@ -87,7 +87,7 @@ describe('JsonlSource', () => {
     const file = join(dir, 'bad.jsonl');
     await expect(collect(new JsonlSource(file))).rejects.toThrow(`${file}:2: not valid JSON`);
     const third = new JsonlSource(file, { textField: 'text' });
-    await expect(collect(third)).rejects.toThrow(/skipBadLines/);
+    await expect(collect(third)).rejects.toThrow(BadLineError);
   });
 
   it('counts and skips bad lines with skipBadLines', async () => {
@@ -99,6 +99,16 @@ describe('JsonlSource', () => {
       [2, 'not valid JSON'],
       [3, 'field "text" is missing'],
     ]);
+  });
+
+  it('refuses invalid UTF-8 with its line number unless skipping bad lines', async () => {
+    const file = join(dir, 'latin1.jsonl');
+    const bad = Buffer.from('{"text":"caf\xe9"}\n', 'latin1');
+    await writeFile(file, Buffer.concat([Buffer.from('{"text":"ok"}\r\n'), bad]));
+    await expect(collect(new JsonlSource(file))).rejects.toThrow(`${file}:2: not valid UTF-8`);
+    const source = new JsonlSource(file, { skipBadLines: true });
+    expect((await collect(source)).map((d) => d.text)).toEqual(['ok']);
+    expect(source.skipped).toBe(1);
   });
 
   it('refuses an empty file', async () => {

@@ -1,6 +1,6 @@
 // JSONL files (the C4 layout: one JSON object per line with a text field) as a stream of documents.
 import type { SourceDocument } from '../document-source';
-import { listInputFiles, readLines } from './input-files';
+import { listInputFiles, readByteLines } from './input-files';
 
 /** Options of {@link JsonlSource}. */
 export interface JsonlSourceOptions {
@@ -26,9 +26,22 @@ export interface BadLine {
   reason: string;
 }
 
+/** A bad JSONL line (not UTF-8, not JSON, or without the text field): `file:line: reason`. */
+export class BadLineError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}: ${reason}`);
+    this.name = 'BadLineError';
+  }
+}
+
 /**
  * Documents of a JSONL file, or of every JSONL file in a folder (sorted by path), streamed line by
- * line (gzip too). A bad line throws `file:line: reason`, or with `skipBadLines` is counted in
+ * line (gzip too). A bad line (invalid UTF-8 included) throws a {@link BadLineError}
+ * `file:line: reason`, or with `skipBadLines` is counted in
  * `skipped` (the first ten kept in `badLines`). Blank lines are ignored; empty texts are skipped.
  */
 export class JsonlSource implements AsyncIterable<SourceDocument> {
@@ -48,8 +61,16 @@ export class JsonlSource implements AsyncIterable<SourceDocument> {
     const extensions = this.options.extensions ?? [...JSONL_SOURCE_DEFAULTS.extensions];
     for (const file of await listInputFiles(this.path, extensions)) {
       let line = 0;
-      for await (const raw of readLines(file)) {
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      for await (const bytes of readByteLines(file)) {
         line++;
+        let raw: string;
+        try {
+          raw = decoder.decode(bytes);
+        } catch {
+          this.bad(file, line, 'not valid UTF-8');
+          continue;
+        }
         if (raw.trim() === '') continue;
         const text = this.textOf(raw, file, line);
         if (text !== undefined && text !== '') yield { text, origin: `${file}:${line}` };
@@ -75,13 +96,15 @@ export class JsonlSource implements AsyncIterable<SourceDocument> {
       reason = `not valid JSON (${(error as Error).message})`;
     }
     if (reason === undefined) return value as string;
-    if (!(this.options.skipBadLines ?? JSONL_SOURCE_DEFAULTS.skipBadLines)) {
-      throw new Error(
-        `${file}:${line}: ${reason}; fix the line or pass skipBadLines (CLI --skip-bad-lines)`,
-      );
-    }
+    this.bad(file, line, reason);
+    return undefined;
+  }
+
+  /** Throws a {@link BadLineError}, or counts the line with `skipBadLines`. */
+  private bad(file: string, line: number, reason: string): void {
+    if (!(this.options.skipBadLines ?? JSONL_SOURCE_DEFAULTS.skipBadLines))
+      throw new BadLineError(file, line, reason);
     this.skipped++;
     if (this.badLines.length < 10) this.badLines.push({ file, line, reason });
-    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 // Tokenizes a document source into deterministic binary shards, written atomically.
 
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { DocumentSource } from '../document-source';
@@ -45,8 +45,8 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
   if (endianness() !== 'LE')
     throw new Error('pretokenize writes little-endian shards and needs a little-endian machine');
   const outDir = resolve(options.outDir);
-  const existing = await occupied(outDir);
-  if (existing && !overwrite) throw refuse(outDir);
+  const refusal = await checkOutDir(outDir, overwrite);
+  if (refusal !== undefined) throw new Error(refusal);
   const dtype = tokenizer.vocabSize <= 65536 ? 'uint16' : 'uint32';
   const temp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
   await mkdir(temp, { recursive: true });
@@ -95,6 +95,32 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
   return index;
 }
 
+/**
+ * Why `outDir` may not receive shards, or undefined if it may: it must be missing, an empty folder,
+ * or (with `overwrite`) a shard folder, whose `index.json` says so. A file or a folder of anything
+ * else is never replaced.
+ */
+export async function checkOutDir(outDir: string, overwrite: boolean): Promise<string | undefined> {
+  const info = await stat(outDir).catch(() => undefined);
+  if (info === undefined) return undefined;
+  if (!info.isDirectory())
+    return `${outDir} exists and is not a folder; refused (choose another --out or remove it)`;
+  if (!(await occupied(outDir))) return undefined;
+  if (!overwrite) return refuse(outDir).message;
+  if (!(await isShardFolder(outDir)))
+    return `${outDir} is not a shard folder (no ${INDEX_FILE} of ${SHARD_FORMAT}); refused even with overwrite`;
+  return undefined;
+}
+
+async function isShardFolder(dir: string): Promise<boolean> {
+  try {
+    const index = JSON.parse(await readFile(join(dir, INDEX_FILE), 'utf8'));
+    return index?.format === SHARD_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
 /** True if `dir` exists and holds anything. */
 async function occupied(dir: string): Promise<boolean> {
   const entries = await readdir(dir).catch(() => undefined);
@@ -109,14 +135,19 @@ function refuse(outDir: string): Error {
 
 /** Renames `temp` to `outDir`; an existing one is moved aside first and removed only after. */
 async function moveIntoPlace(temp: string, outDir: string, overwrite: boolean): Promise<void> {
+  // Checked again: the target may have changed while the shards were written.
+  const refusal = await checkOutDir(outDir, overwrite);
+  if (refusal !== undefined) throw new Error(refusal);
   if (await occupied(outDir)) {
-    if (!overwrite) throw refuse(outDir);
     const old = `${temp}.old`;
     await rename(outDir, old);
     await rename(temp, outDir);
     await rm(old, { recursive: true, force: true });
     return;
   }
-  await rm(outDir, { recursive: true, force: true });
+  // An empty folder (checkOutDir refused anything else), or nothing: rmdir removes no file.
+  await rmdir(outDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
   await rename(temp, outDir);
 }

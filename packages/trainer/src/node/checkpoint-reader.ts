@@ -67,6 +67,50 @@ export function loadCheckpointWeights(model: LlamaModel, dir: string): void {
   }
 }
 
+const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** The optimizer's JSON state from the file's metadata, every field of the type it must have. */
+function optimizerMeta(file: SafetensorsFile, where: string): SerializedAdamWMeta {
+  let meta: SerializedAdamWMeta;
+  try {
+    meta = JSON.parse(file.metadata.relora_adamw ?? 'null') as SerializedAdamWMeta;
+  } catch (error) {
+    throw new Error(`${where}: relora_adamw metadata: ${(error as Error).message}`);
+  }
+  const bad = (what: string) => new Error(`${where}: relora_adamw metadata: ${what}`);
+  if (typeof meta !== 'object' || meta === null) throw bad('missing');
+  if (meta.format !== 'relora-adamw' || meta.version !== 1) throw bad('not a relora-adamw state');
+  if (!isCount(meta.step))
+    throw bad(`step must be an integer >= 0, got ${JSON.stringify(meta.step)}`);
+  const o = meta.options as unknown as Record<string, unknown> | null;
+  if (typeof o !== 'object' || o === null) throw bad('options must be an object');
+  for (const key of ['lr', 'beta1', 'beta2', 'epsilon', 'weightDecay']) {
+    if (typeof o[key] !== 'number' || !Number.isFinite(o[key]))
+      throw bad(`options.${key} must be a finite number, got ${JSON.stringify(o[key])}`);
+  }
+  if (!Array.isArray(meta.slots)) throw bad('slots must be an array');
+  for (const slot of meta.slots) {
+    const shape = slot?.shape;
+    if (
+      typeof slot?.key !== 'string' ||
+      !isCount(slot.step) ||
+      !Array.isArray(shape) ||
+      !shape.every(isCount)
+    )
+      throw bad(`slot ${JSON.stringify(slot?.key)} must have a key, a step and a shape`);
+    const size = shape.reduce((a, b) => a * b, 1);
+    for (const moment of ['m', 'v']) {
+      const t = file.tensors.get(`${slot.key}.${moment}`);
+      if (
+        t &&
+        (JSON.stringify(t.shape) !== JSON.stringify(shape) || t.data.byteLength !== size * 4)
+      )
+        throw bad(`${slot.key}.${moment} has shape [${t.shape}], the slot [${shape}]`);
+    }
+  }
+  return meta;
+}
+
 /**
  * Continues `trainer` (built with the run's model config and options) from checkpoint `dir`:
  * weights, optimizer, schedule position, restart counts, data cursor and random state, so the
@@ -75,9 +119,11 @@ export function loadCheckpointWeights(model: LlamaModel, dir: string): void {
 export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointState {
   const state = readCheckpointState(dir);
   const optimizerFile = readSafetensors(dir, CHECKPOINT_FILES.optimizer);
-  const meta = JSON.parse(optimizerFile.metadata.relora_adamw ?? 'null') as SerializedAdamWMeta;
+  const meta = optimizerMeta(optimizerFile, join(dir, CHECKPOINT_FILES.optimizer));
   const tensors: Record<string, Float32Array> = {};
   for (const [key, t] of optimizerFile.tensors) {
+    if (t.dtype !== 'F32')
+      throw new Error(`${join(dir, CHECKPOINT_FILES.optimizer)}: ${key} is ${t.dtype}, not F32`);
     tensors[key] = new Float32Array(
       t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength),
     );

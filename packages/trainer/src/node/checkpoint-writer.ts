@@ -1,5 +1,15 @@
 // Writes checkpoints/model_<step>/ atomically (temporary directory, then rename) and prunes old ones.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import {
   encodeSafetensors,
@@ -78,6 +88,69 @@ async function optimizerSafetensors(trainer: Trainer): Promise<Uint8Array> {
   return encodeSafetensors(entries, { relora_adamw: JSON.stringify(meta) });
 }
 
+/** Writes `data` to `path` and flushes it to the disk before returning. */
+function writeDurable(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeFileSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a directory's entries (new files, renames) to the disk; a no-op where directories cannot be opened. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Windows refuses fsync on a directory
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether process `pid` is running (EPERM: it runs under another user). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what an interrupted {@link writeCheckpoint} of a process no longer running left in
+ * `dir`: `.tmp-model_<step>-<pid>` (an incomplete checkpoint) and `model_<step>.old-<pid>` (the
+ * checkpoint it replaced, put back as `model_<step>` when the new one never arrived). Returns the
+ * names it removed or restored.
+ */
+export function cleanCheckpointDebris(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const cleaned: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const tmp = /^\.tmp-model_\d+-(\d+)$/.exec(name);
+    const old = /^(model_\d+)\.old-(\d+)$/.exec(name);
+    const pid = Number(tmp?.[1] ?? old?.[2]);
+    if ((!tmp && !old) || processAlive(pid)) continue;
+    const path = join(dir, name);
+    const final = old ? join(dir, old[1] as string) : undefined;
+    if (final && !existsSync(final)) renameSync(path, final);
+    else rmSync(path, { recursive: true, force: true });
+    cleaned.push(name);
+  }
+  if (cleaned.length > 0) syncDirectory(dir);
+  return cleaned;
+}
+
 /** Options of {@link writeCheckpoint}. */
 export interface WriteCheckpointOptions {
   /** The run's checkpoints/ directory. */
@@ -86,6 +159,11 @@ export interface WriteCheckpointOptions {
   config: LlamaConfig;
   /** Keep only the newest N model_<step> directories; null keeps all. */
   keep?: number | null;
+  /**
+   * Checkpoint paths pruning leaves alone and does not count (another run's, in a directory
+   * reused with --overwrite); a path is dropped from the set once this run writes it.
+   */
+  protect?: Set<string>;
 }
 
 /**
@@ -105,20 +183,20 @@ export async function writeCheckpoint(
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    writeFileSync(
+    writeDurable(
       join(tmp, CHECKPOINT_FILES.model),
       await mergedSafetensors(trainer, options.config),
     );
-    writeFileSync(join(tmp, CHECKPOINT_FILES.config), hfConfigJson(options.config));
+    writeDurable(join(tmp, CHECKPOINT_FILES.config), hfConfigJson(options.config));
     if (trainer.lora) {
       const raw = await modelStateDict(trainer.model as unknown as LlamaModel);
-      writeFileSync(
+      writeDurable(
         join(tmp, CHECKPOINT_FILES.trainingWeights),
         encodeSafetensors(raw, { format: 'pt' }),
       );
     }
-    writeFileSync(join(tmp, CHECKPOINT_FILES.optimizer), await optimizerSafetensors(trainer));
-    writeFileSync(
+    writeDurable(join(tmp, CHECKPOINT_FILES.optimizer), await optimizerSafetensors(trainer));
+    writeDurable(
       join(tmp, CHECKPOINT_FILES.state),
       `${JSON.stringify(captureCheckpointState(trainer), null, 2)}\n`,
     );
@@ -126,11 +204,14 @@ export async function writeCheckpoint(
     rmSync(tmp, { recursive: true, force: true });
     throw error;
   }
+  syncDirectory(tmp);
   const old = `${final}.old-${process.pid}`;
   if (existsSync(final)) renameSync(final, old);
   renameSync(tmp, final);
+  syncDirectory(options.dir);
   rmSync(old, { recursive: true, force: true });
-  if (options.keep != null) pruneCheckpoints(options.dir, options.keep);
+  options.protect?.delete(final);
+  if (options.keep != null) pruneCheckpoints(options.dir, options.keep, options.protect);
   return final;
 }
 
@@ -143,9 +224,13 @@ export function listCheckpoints(dir: string): Array<{ step: number; path: string
     .sort((a, b) => a.step - b.step);
 }
 
-/** Deletes all but the newest `keep` checkpoints in `dir`. */
-export function pruneCheckpoints(dir: string, keep: number): void {
-  const all = listCheckpoints(dir);
+/** Deletes all but the newest `keep` checkpoints in `dir`, leaving those in `protect` alone. */
+export function pruneCheckpoints(
+  dir: string,
+  keep: number,
+  protect: ReadonlySet<string> = new Set(),
+): void {
+  const all = listCheckpoints(dir).filter(({ path }) => !protect.has(path));
   for (const { path } of all.slice(0, Math.max(0, all.length - keep)))
     rmSync(path, { recursive: true, force: true });
 }
