@@ -19,14 +19,17 @@ import { renderReport } from './report';
 import { configJson, type ResolvedConfig, resolveConfig } from './resolve-config';
 import { checkRunDirectory, lockRunDirectory, startRunDirectory } from './run-dir-guard';
 import { attachRunLog, describeRun, sampleText } from './run-log';
-import { onStopSignals } from './signals';
+import { StopSignals } from './signals';
 
-/** Exit codes: 0 done (or stopped by a signal, after saving), 1 training failed, 2 bad input. */
+/**
+ * Exit codes: 0 done (or stopped by a signal, after saving), 1 training failed, 2 bad input; a
+ * signal during start-up or after the loop exits with 128 + its number (130, 143, 129).
+ */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Options of {@link main} for embedding and tests. */
 export interface MainOptions {
-  /** Install SIGINT/SIGTERM handlers (stop after the step, save, exit 0). Default true. */
+  /** Install SIGINT/SIGTERM/SIGHUP handlers (see signals.ts). Default true. */
   handleSignals?: boolean;
 }
 
@@ -63,6 +66,34 @@ async function train(
   options: MainOptions,
 ): Promise<number> {
   const config = resolveConfig(flags);
+  if (options.handleSignals === false) return trainSignalled(config, output, undefined);
+  // Lines go to stderr until the progress display takes them over.
+  const toStderr = (line: string) => output.err(`relora-pretrain: ${line}`);
+  let note = toStderr;
+  const signals = new StopSignals((line) => note(line));
+  try {
+    return await trainSignalled(config, output, {
+      signals,
+      note: (to) => {
+        note = to;
+      },
+    });
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** The run's signal handlers and where their lines go. */
+interface Signalling {
+  signals: StopSignals;
+  note(to: (line: string) => void): void;
+}
+
+async function trainSignalled(
+  config: ResolvedConfig,
+  output: Output,
+  signalling: Signalling | undefined,
+): Promise<number> {
   checkRunDirectory(config.saveDir, {
     resuming: typeof config.values.resumeFrom === 'string' || config.values.autoresume === true,
     overwrite: config.values.overwrite === true,
@@ -72,7 +103,7 @@ async function train(
   const dir = new RunDirectory(config.saveDir);
   const gradients = await startWorkers(config.values.workers, run);
   try {
-    return await trainWith(config, run, model, dir, gradients, output, options);
+    return await trainWith(config, run, model, dir, gradients, output, signalling);
   } finally {
     await gradients?.close();
   }
@@ -99,7 +130,7 @@ async function trainWith(
   dir: RunDirectory,
   gradients: DataParallelGradients | undefined,
   output: Output,
-  options: MainOptions,
+  signalling: Signalling | undefined,
 ): Promise<number> {
   if (run.warmedUp) {
     try {
@@ -117,13 +148,16 @@ async function trainWith(
     options: run.trainer,
     startStep: run.warmedUp?.step ?? 0,
     ...(gradients ? { gradients } : {}),
-    save: (t) =>
-      writeCheckpoint(t, {
-        dir: dir.checkpointsDir,
-        config: run.modelConfig,
-        keep: config.values.keepCheckpoints,
-        protect: othersCheckpoints,
-      }),
+    save: (t) => {
+      const write = () =>
+        writeCheckpoint(t, {
+          dir: dir.checkpointsDir,
+          config: run.modelConfig,
+          keep: config.values.keepCheckpoints,
+          protect: othersCheckpoints,
+        });
+      return signalling ? signalling.signals.saving(write) : write();
+    },
   });
   // As the reference, a warmed-up run continues the warm run's counters and its data order. A
   // cursor of other data or another batch size is not an error: the data starts from the beginning.
@@ -140,9 +174,10 @@ async function trainWith(
   // Nothing is written before this point: bad input leaves the disk untouched.
   dir.create();
   const unlock = lockRunDirectory(config.saveDir);
+  signalling?.signals.onExit(unlock);
   try {
     othersCheckpoints = startRunDirectory(config.saveDir, dir.checkpointsDir, !!run.resumeFrom);
-    return await trainLocked(config, run, model, dir, trainer, output, options);
+    return await trainLocked(config, run, model, dir, trainer, output, signalling);
   } finally {
     unlock();
   }
@@ -155,7 +190,7 @@ async function trainLocked(
   dir: RunDirectory,
   trainer: Trainer,
   output: Output,
-  options: MainOptions,
+  signalling: Signalling | undefined,
 ): Promise<number> {
   dir.writeConfig({
     ...configJson(config.values),
@@ -177,19 +212,23 @@ async function trainLocked(
     ? dir.readLines('eval.jsonl').find((e) => e.update_step === trainer.updateStep)?.update_step
     : undefined;
   attachRunLog(trainer, dir, progress, loggedEvalAt as number | undefined);
-  const detach =
-    options.handleSignals === false
-      ? () => {}
-      : onStopSignals(trainer, (line) => progress.note(line));
+  signalling?.note((line) => progress.note(line));
+  signalling?.signals.onExit(() => progress.stop());
+  signalling?.signals.training(trainer);
   const started = performance.now();
   let result: Awaited<ReturnType<Trainer['run']>>;
   try {
     result = await trainer.run();
   } finally {
     progress.stop();
-    detach();
+    signalling?.note((line) => output.err(`relora-pretrain: ${line}`));
   }
   const seconds = (performance.now() - started) / 1000;
+  // Printed before anything that awaits, so that no signal comes between the save and this line.
+  const resumeLine = `stopped by signal after update step ${result.updateStep}; checkpoint saved in ${dir.checkpointsDir}; continue with --resume-from ${join(dir.checkpointsDir, `model_${result.updateStep}`)}`;
+  if (result.reason === 'stopped') output.out(resumeLine);
+  // From here a signal skips the rest (report, sample): the checkpoints are complete.
+  signalling?.signals.afterTraining();
   writeFileSync(
     join(config.saveDir, 'report.svg'),
     await renderReport(
@@ -199,9 +238,6 @@ async function trainLocked(
     ),
   );
   if (result.reason === 'stopped') {
-    output.out(
-      `stopped by signal after update step ${result.updateStep}; checkpoint saved in ${dir.checkpointsDir}; continue with --resume-from ${join(dir.checkpointsDir, `model_${result.updateStep}`)}`,
-    );
     run.loaders.close();
     return EXIT.ok;
   }

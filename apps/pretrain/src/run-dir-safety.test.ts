@@ -149,13 +149,29 @@ describe('relora-pretrain refuses, changing nothing', () => {
         const file = decodeSafetensors(new Uint8Array(readFileSync(path)));
         const meta = JSON.parse(file.metadata.relora_adamw as string);
         meta.options.beta1 = '0.9';
-        writeFileSync(
-          path,
-          encodeSafetensors(file.tensors, { relora_adamw: JSON.stringify(meta) }),
-        );
+        const bytes = encodeSafetensors(file.tensors, { relora_adamw: JSON.stringify(meta) });
+        writeFileSync(path, bytes);
+        // its recorded hash updated too, so that the metadata check is the one that refuses
+        const statePath = join(dir, 'checkpoints', 'model_2', 'training_state.json');
+        const state = JSON.parse(readFileSync(statePath, 'utf8'));
+        state.files['optimizer.safetensors'] = createHash('sha256').update(bytes).digest('hex');
+        writeFileSync(statePath, JSON.stringify(state));
         return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_2')] };
       },
       /optimizer.safetensors: relora_adamw metadata: options.beta1 must be a finite number/,
+    ],
+    [
+      'a flipped bit in a checkpoint tensor file',
+      () => {
+        const dir = copyOfBase();
+        const path = join(dir, 'checkpoints', 'model_2', 'optimizer.safetensors');
+        const bytes = readFileSync(path);
+        const at = bytes.length - 3;
+        bytes[at] = (bytes[at] as number) ^ 1;
+        writeFileSync(path, bytes);
+        return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_2')] };
+      },
+      /optimizer.safetensors: SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} in training_state.json/,
     ],
     [
       'a resume with another --lora_r',

@@ -49,6 +49,11 @@ export function attachRunLog(
     ),
   );
   trainer.on('checkpoint', (e) => progress.note(`checkpoint: ${e.path}`));
+  trainer.on('stall', (e) =>
+    progress.note(
+      `warning: step ${e.updateStep}: gradient norm exactly 0 for ${e.steps} steps in a row (loss ${e.loss.toFixed(4)}): the run has diverged and no longer learns; try a lower --lr or --clip-grad-norm 1`,
+    ),
+  );
 }
 
 /** The lines printed before training: what runs where. */

@@ -9,7 +9,12 @@ function f32(values: number[], shape: number[]): SafetensorsTensor {
 
 /** A file built by hand: header JSON (unpadded) then data. */
 function rawFile(header: unknown, data: Uint8Array, declaredLength?: number): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  return textFile(JSON.stringify(header), data, declaredLength);
+}
+
+/** A file whose header is `text` as written (JSON.stringify cannot repeat a key). */
+function textFile(text: string, data: Uint8Array, declaredLength?: number): Uint8Array {
+  const json = new TextEncoder().encode(text);
   const out = new Uint8Array(8 + json.length + data.length);
   new DataView(out.buffer).setBigUint64(0, BigInt(declaredLength ?? json.length), true);
   out.set(json, 8);
@@ -144,6 +149,39 @@ describe('safetensors format', () => {
       'non-string metadata',
       rawFile({ __metadata__: { a: 1 }, ...good }, data8),
       /__metadata__.a is not a string/,
+    ],
+    [
+      'a duplicate tensor name',
+      textFile(`{"w":${JSON.stringify(good.w)},"w":${JSON.stringify(good.w)}}`, data8),
+      /the header has the key "w" more than once/,
+    ],
+    [
+      'a duplicate __metadata__',
+      textFile(`{"__metadata__":{},"__metadata__":{"a":"b"},"w":${JSON.stringify(good.w)}}`, data8),
+      /the header has the key "__metadata__" more than once/,
+    ],
+    [
+      'a duplicate metadata key',
+      textFile(
+        `{"__metadata__":{"a":"1","b":"x,\\"a\\"","a":"2"},"w":${JSON.stringify(good.w)}}`,
+        data8,
+      ),
+      /__metadata__ has the key "a" more than once/,
+    ],
+    [
+      'a duplicate field of a tensor',
+      textFile('{"w":{"dtype":"F32","shape":[2],"dtype":"F32","data_offsets":[0,8]}}', data8),
+      /tensor 'w' has the key "dtype" more than once/,
+    ],
+    [
+      'a __proto__ metadata key',
+      textFile(`{"__metadata__":{"__proto__":"x"},"w":${JSON.stringify(good.w)}}`, data8),
+      /__metadata__ has the key "__proto__"/,
+    ],
+    [
+      'an escaped __proto__ metadata key',
+      textFile(`{"__metadata__":{"\\u005f_proto__":"x"},"w":${JSON.stringify(good.w)}}`, data8),
+      /__metadata__ has the key "__proto__"/,
     ],
   ])('rejects %s', (_what, bytes, message) => {
     expect(() => decodeSafetensors(bytes as Uint8Array)).toThrow(message as RegExp);

@@ -42,10 +42,58 @@ function elementCount(name: string, shape: unknown): number {
 }
 
 /**
+ * The first key that appears twice in one object of `json` (text JSON.parse has accepted), with
+ * where: JSON.parse keeps the last of duplicates silently. A scan of the text, not a reviver: a
+ * reviver sees only the keys that were kept.
+ */
+function duplicateKey(json: string): { key: string; where: string } | undefined {
+  // One frame per open object or array: its keys seen (objects) and the name it has in its parent.
+  const stack: Array<{ keys: Set<string> | null; name: string; expectKey: boolean }> = [];
+  let lastKey = '';
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    const top = stack.at(-1);
+    if (c === '"') {
+      let j = i + 1;
+      while (json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(json.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) {
+          const path = stack.slice(1).map((f) => f.name);
+          const where =
+            path.length === 0
+              ? 'the header'
+              : path[0] === '__metadata__'
+                ? path.join('.')
+                : `tensor '${path.join('.')}'`;
+          return { key, where };
+        }
+        top.keys.add(key);
+        top.expectKey = false;
+        lastKey = key;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      stack.push({
+        keys: c === '{' ? new Set() : null,
+        name: top?.keys ? lastKey : '[]',
+        expectKey: true,
+      });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',' && top?.keys) {
+      top.expectKey = true;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Parses and validates a whole file held in memory. Checks, before touching any data: the header
  * length fits the file and {@link MAX_HEADER_BYTES}; the header is a UTF-8 JSON object; each
  * tensor has a known dtype, a shape whose byte size equals its offsets' span, and offsets that
- * tile the data section exactly (contiguous, non-overlapping, nothing left over). Tensor data
+ * tile the data section exactly (contiguous, non-overlapping, nothing left over); no object of the
+ * header has a key twice, and `__metadata__` has no key `__proto__`. Tensor data
  * are views into `bytes`. Throws `safetensors: invalid file: <reason>` otherwise.
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
@@ -61,15 +109,18 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   const headerLength = Number(declared);
   if (headerLength < 2 || bytes[8] !== 0x7b) fail('header does not start with a JSON object');
   let header: unknown;
+  let json = '';
   try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)),
-    );
+    json = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+    header = JSON.parse(json);
   } catch (error) {
     fail(`header is not UTF-8 JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     fail('header is not a JSON object');
+  const duplicate = duplicateKey(json);
+  if (duplicate)
+    fail(`${duplicate.where} has the key ${JSON.stringify(duplicate.key)} more than once`);
   const data = bytes.subarray(8 + headerLength);
   const metadata: Record<string, string> = {};
   const spans: Array<{
@@ -84,6 +135,8 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
       if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
         fail('__metadata__ is not an object');
       for (const [key, value] of Object.entries(entry)) {
+        if (key === '__proto__')
+          fail('__metadata__ has the key "__proto__", which an object cannot hold as an entry');
         if (typeof value !== 'string') fail(`__metadata__.${key} is not a string`);
         metadata[key] = value;
       }

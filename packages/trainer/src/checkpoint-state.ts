@@ -30,6 +30,11 @@ export interface CheckpointState {
   rng: { seed: number; lora: Record<string, LoRARngState> };
   /** The options the run was started with (a resume checks the ones that shape the state). */
   options: TrainerOptions;
+  /**
+   * SHA-256 (lowercase hex) of each tensor file of the checkpoint by file name, which a resume
+   * checks before reading the file. Set by the Node checkpoint writer; absent in older checkpoints.
+   */
+  files?: Record<string, string>;
 }
 
 /**

@@ -60,6 +60,24 @@ export interface CheckpointEvent {
   path: string;
 }
 
+/**
+ * The gradient norm has been exactly 0 for {@link STALL_STEPS} update steps in a row: the weights no
+ * longer change (a run diverged while staying finite, e.g. saturated by a far too high learning
+ * rate without clipping, its loss stuck near ln(vocabSize)). Emitted once per such streak; the
+ * trainer keeps going.
+ */
+export interface StallEvent {
+  /** The update step that completed the streak. */
+  updateStep: number;
+  /** Consecutive update steps with a zero gradient norm so far. */
+  steps: number;
+  /** Mean training loss of that step. */
+  loss: number;
+}
+
+/** Update steps in a row with a zero gradient norm before a `stall` event. */
+export const STALL_STEPS = 5;
+
 /** Event name to payload. */
 export interface TrainerEventMap {
   step: StepEvent;
@@ -67,6 +85,7 @@ export interface TrainerEventMap {
   restart: RestartEvent;
   phase: PhaseEvent;
   checkpoint: CheckpointEvent;
+  stall: StallEvent;
 }
 
 type Listener<T> = (event: T) => void;

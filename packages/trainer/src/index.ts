@@ -16,10 +16,11 @@ export type {
   EvalEvent,
   PhaseEvent,
   RestartEvent,
+  StallEvent,
   StepEvent,
   TrainerEventMap,
 } from './events';
-export { TrainerEmitter } from './events';
+export { STALL_STEPS, TrainerEmitter } from './events';
 export { learningRateAt } from './lr-schedule';
 export type { SchedulerName, TrainerOptions, TrainingMode } from './options';
 export { TRAINER_DEFAULTS } from './options';

@@ -4,7 +4,7 @@ import { createByteTokenizer, createLoaders, tokenizeTexts } from '@relora/data'
 import { createLlama, llamaPreset } from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StepEvent } from './events';
+import { STALL_STEPS, type StallEvent, type StepEvent } from './events';
 import type { TrainerOptions } from './options';
 import { Trainer } from './trainer';
 
@@ -14,7 +14,8 @@ const TEXT = Array.from(
     `Document ${i}: the quick brown fox jumps over the lazy dog, and the cat sat on the mat ${i % 7} times.`,
 );
 
-function setup(options: Partial<TrainerOptions>) {
+/** A tiny model and loaders for `options`' batch size and length. */
+function modelAndData(options: Partial<TrainerOptions>) {
   const tokenizer = createByteTokenizer();
   const loaders = createLoaders(tokenizeTexts(TEXT, tokenizer), {
     batchSize: options.batchSize ?? 2,
@@ -28,7 +29,11 @@ function setup(options: Partial<TrainerOptions>) {
     intermediateSize: 64,
     numLayers: 1,
   });
-  const model = createLlama(config, { seed: 0 });
+  return { loaders, model: createLlama(config, { seed: 0 }) };
+}
+
+function setup(options: Partial<TrainerOptions>) {
+  const { loaders, model } = modelAndData(options);
   const trainer = new Trainer({
     model,
     train: loaders.train,
@@ -37,6 +42,18 @@ function setup(options: Partial<TrainerOptions>) {
   });
   return { trainer, model };
 }
+
+/** Options of a full-rank run without evaluation, for a trainer built by the test itself. */
+const FULL: Partial<TrainerOptions> = {
+  mode: 'full',
+  scheduler: 'cosine',
+  warmStartSteps: 0,
+  batchSize: 2,
+  totalBatchSize: 2,
+  maxLength: 16,
+  warmupSteps: 2,
+  evalEvery: 0,
+};
 
 const SMALL: Partial<TrainerOptions> = {
   numTrainingSteps: 12,
@@ -140,5 +157,42 @@ describe.each(['cpu', 'wasm'] as const)('Trainer on %s', (backend) => {
     expect(restarts).toBeGreaterThanOrEqual(2);
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
+  });
+
+  it('emits stall once per streak of zero gradient norms (a diverged run that stays finite)', async () => {
+    // A saturated model (e.g. lr 10 without clipping): loss ln(vocab), every gradient exactly 0.
+    // Zero gradients from step 3 on, except one nonzero step that breaks the streak.
+    const { loaders, model } = modelAndData(FULL);
+    let calls = 0;
+    const trainer = new Trainer({
+      model,
+      train: loaders.train,
+      options: { ...FULL, numTrainingSteps: 20 },
+      gradients: {
+        gradients: async (t) => {
+          const i = calls++;
+          const scale = i < 2 || i === 8 ? 0.01 : 0;
+          const grads: tf.NamedTensorMap = {};
+          for (const [, v] of t.model.namedParameters())
+            if (v.trainable) grads[v.name] = tf.fill(v.shape, scale);
+          return { loss: Math.log(258), grads, tokens: 64 };
+        },
+      },
+    });
+    const stalls: StallEvent[] = [];
+    trainer.on('stall', (e) => stalls.push(e));
+    await trainer.run();
+    expect(stalls.map((e) => e.updateStep)).toEqual([2 + STALL_STEPS, 9 + STALL_STEPS]);
+    expect(stalls[0]?.steps).toBe(STALL_STEPS);
+    expect(stalls[0]?.loss).toBeCloseTo(Math.log(258), 6);
+    model.dispose();
+  });
+
+  it('emits no stall on a healthy run', async () => {
+    const { trainer } = setup({ ...SMALL, numTrainingSteps: 20 });
+    const stalls: StallEvent[] = [];
+    trainer.on('stall', (e) => stalls.push(e));
+    await trainer.run();
+    expect(stalls).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type CheckpointState, checkResumable, type TrainerCheckpoint } from './checkpoint-state';
 import { DeviceError, NonFiniteLossError } from './errors';
 import { type EvalSource, evaluateLoss } from './evaluate';
-import { TrainerEmitter } from './events';
+import { STALL_STEPS, TrainerEmitter } from './events';
 import { restoreLoraRngState, switchToLoRA } from './lora-phase';
 import { learningRateAt } from './lr-schedule';
 import type { TrainerOptions } from './options';
@@ -85,7 +85,7 @@ export interface RunResult {
 
 /**
  * Trains a model with full-rank, LoRA or ReLoRA updates (Lialin et al. 2023) and emits `step`,
- * `eval`, `restart`, `phase` and `checkpoint` events; it prints nothing.
+ * `eval`, `restart`, `phase`, `checkpoint` and `stall` events; it prints nothing.
  */
 export class Trainer extends TrainerEmitter {
   readonly options: TrainerOptions;
@@ -103,6 +103,8 @@ export class Trainer extends TrainerEmitter {
   #schedulerStartStep = 0;
   #lastEval?: Readonly<{ updateStep: number; loss: number; perplexity: number }>;
   private lastSaveStep = -1;
+  /** Update steps in a row whose gradient norm was exactly 0 (see `stall`). */
+  private zeroGradSteps = 0;
   private stopRequested = false;
   private trainable: tf.Variable[] = [];
   private readonly lrAt: (step: number) => number;
@@ -296,6 +298,9 @@ export class Trainer extends TrainerEmitter {
       nOptimizerResets: this.nOptimizerResets,
       phase: this.phase,
     });
+    this.zeroGradSteps = gradNorm === 0 ? this.zeroGradSteps + 1 : 0;
+    if (this.zeroGradSteps === STALL_STEPS)
+      this.emit('stall', { updateStep: this.updateStep, steps: STALL_STEPS, loss: lossValue });
     if (o.evalEvery > 0 && this.updateStep % o.evalEvery === 0) await this.evaluate();
     if (o.saveEvery > 0 && this.updateStep % o.saveEvery === 0) await this.save();
   }

@@ -12,7 +12,7 @@ import {
 import type { SerializedAdamWMeta } from '@relora/optim';
 import type { CheckpointState } from '../checkpoint-state';
 import type { Trainer } from '../trainer';
-import { CHECKPOINT_FILES } from './checkpoint-writer';
+import { CHECKPOINT_FILES, sha256Hex } from './checkpoint-writer';
 
 function readFile(dir: string, name: string): Buffer {
   const path = join(dir, name);
@@ -20,10 +20,30 @@ function readFile(dir: string, name: string): Buffer {
   return readFileSync(path);
 }
 
-function readSafetensors(dir: string, name: string): SafetensorsFile {
+/**
+ * Reads and decodes a tensor file. With `files` (training_state.json's hashes) the file's SHA-256
+ * must be the one recorded for it; without (a checkpoint written before hashes were recorded, or
+ * a directory that is no checkpoint) nothing is checked.
+ */
+function readSafetensors(
+  dir: string,
+  name: string,
+  files?: Readonly<Record<string, string>>,
+): SafetensorsFile {
   try {
+    const bytes = readFile(dir, name);
+    if (files) {
+      const expected = files[name];
+      if (expected === undefined)
+        throw new Error(`training_state.json records no SHA-256 for this file`);
+      const actual = sha256Hex(bytes);
+      if (actual !== expected)
+        throw new Error(
+          `SHA-256 ${actual} differs from ${expected} in training_state.json: the file is damaged or was changed`,
+        );
+    }
     // A copy: decoded views must be 4-byte aligned for Float32Array reads.
-    return decodeSafetensors(new Uint8Array(readFile(dir, name)));
+    return decodeSafetensors(new Uint8Array(bytes));
   } catch (error) {
     throw new Error(`${join(dir, name)}: ${(error as Error).message}`);
   }
@@ -54,12 +74,28 @@ export function readCheckpointState(dir: string): CheckpointState {
   if (state?.version !== 1 || typeof state.updateStep !== 'number') {
     throw new Error(`${join(dir, CHECKPOINT_FILES.state)}: not a relora-ts training state`);
   }
+  const files: unknown = state.files;
+  if (files !== undefined) {
+    const bad = () =>
+      new Error(
+        `${join(dir, CHECKPOINT_FILES.state)}: files must map file names to SHA-256 hex digests, got ${JSON.stringify(files)}`,
+      );
+    if (typeof files !== 'object' || files === null || Array.isArray(files)) throw bad();
+    for (const digest of Object.values(files))
+      if (typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest)) throw bad();
+  }
   return state;
 }
 
-/** Loads model.safetensors (merged weights, HF layout) of `dir` into `model`; for warm starts. */
+/**
+ * Loads model.safetensors (merged weights, HF layout) of `dir` into `model`; for warm starts. Where
+ * `dir` has a training_state.json with hashes, the file's SHA-256 is checked first.
+ */
 export function loadCheckpointWeights(model: LlamaModel, dir: string): void {
-  const file = readSafetensors(dir, CHECKPOINT_FILES.model);
+  const files = existsSync(join(dir, CHECKPOINT_FILES.state))
+    ? readCheckpointState(dir).files
+    : undefined;
+  const file = readSafetensors(dir, CHECKPOINT_FILES.model, files);
   try {
     loadStateDict(model, file);
   } catch (error) {
@@ -114,11 +150,13 @@ function optimizerMeta(file: SafetensorsFile, where: string): SerializedAdamWMet
 /**
  * Continues `trainer` (built with the run's model config and options) from checkpoint `dir`:
  * weights, optimizer, schedule position, restart counts, data cursor and random state, so the
- * following losses equal those of the uninterrupted run on the same backend.
+ * following losses equal those of the uninterrupted run on the same backend. Every file is read
+ * and checked before the trainer is touched: where training_state.json records SHA-256 hashes
+ * (`files`), each tensor file must match its hash; older checkpoints without them resume unchecked.
  */
 export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointState {
   const state = readCheckpointState(dir);
-  const optimizerFile = readSafetensors(dir, CHECKPOINT_FILES.optimizer);
+  const optimizerFile = readSafetensors(dir, CHECKPOINT_FILES.optimizer, state.files);
   const meta = optimizerMeta(optimizerFile, join(dir, CHECKPOINT_FILES.optimizer));
   const tensors: Record<string, Float32Array> = {};
   for (const [key, t] of optimizerFile.tensors) {
@@ -130,13 +168,14 @@ export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointS
   }
   const weightsName =
     state.phase === 'lora' ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
+  const weightsFile = readSafetensors(dir, weightsName, state.files);
   trainer.restore(
     {
       state,
       optimizer: { meta, tensors },
       loadWeights: (model) => {
         try {
-          loadStateDict(model as unknown as LlamaModel, readSafetensors(dir, weightsName));
+          loadStateDict(model as unknown as LlamaModel, weightsFile);
         } catch (error) {
           throw new Error(`${join(dir, weightsName)}: ${(error as Error).message}`);
         }

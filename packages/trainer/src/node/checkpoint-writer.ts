@@ -1,4 +1,5 @@
 // Writes checkpoints/model_<step>/ atomically (temporary directory, then rename) and prunes old ones.
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -88,6 +89,11 @@ async function optimizerSafetensors(trainer: Trainer): Promise<Uint8Array> {
   return encodeSafetensors(entries, { relora_adamw: JSON.stringify(meta) });
 }
 
+/** SHA-256 of `bytes`, lowercase hex: what training_state.json's `files` records. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Writes `data` to `path` and flushes it to the disk before returning. */
 function writeDurable(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'w');
@@ -171,7 +177,8 @@ export interface WriteCheckpointOptions {
  * is renamed into place, so an interrupted write never leaves a damaged checkpoint, and an
  * existing checkpoint of the same step is replaced only once the new one is complete. Tensors are
  * read back asynchronously (webgpu has no synchronous read); the trainer must not step until the
- * promise settles, which `Trainer.save` ensures. Resolves to the checkpoint's path.
+ * promise settles, which `Trainer.save` ensures. training_state.json records the SHA-256 of each
+ * tensor file (`files`), which `resumeFromCheckpoint` checks. Resolves to the checkpoint's path.
  */
 export async function writeCheckpoint(
   trainer: Trainer,
@@ -182,23 +189,23 @@ export async function writeCheckpoint(
   const tmp = join(options.dir, `.tmp-model_${step}-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
+  // SHA-256 of each tensor file, recorded in training_state.json and checked by a resume.
+  const files: Record<string, string> = {};
+  const writeTensors = (name: string, bytes: Uint8Array) => {
+    writeDurable(join(tmp, name), bytes);
+    files[name] = sha256Hex(bytes);
+  };
   try {
-    writeDurable(
-      join(tmp, CHECKPOINT_FILES.model),
-      await mergedSafetensors(trainer, options.config),
-    );
+    writeTensors(CHECKPOINT_FILES.model, await mergedSafetensors(trainer, options.config));
     writeDurable(join(tmp, CHECKPOINT_FILES.config), hfConfigJson(options.config));
     if (trainer.lora) {
       const raw = await modelStateDict(trainer.model as unknown as LlamaModel);
-      writeDurable(
-        join(tmp, CHECKPOINT_FILES.trainingWeights),
-        encodeSafetensors(raw, { format: 'pt' }),
-      );
+      writeTensors(CHECKPOINT_FILES.trainingWeights, encodeSafetensors(raw, { format: 'pt' }));
     }
-    writeDurable(join(tmp, CHECKPOINT_FILES.optimizer), await optimizerSafetensors(trainer));
+    writeTensors(CHECKPOINT_FILES.optimizer, await optimizerSafetensors(trainer));
     writeDurable(
       join(tmp, CHECKPOINT_FILES.state),
-      `${JSON.stringify(captureCheckpointState(trainer), null, 2)}\n`,
+      `${JSON.stringify({ ...captureCheckpointState(trainer), files }, null, 2)}\n`,
     );
   } catch (error) {
     rmSync(tmp, { recursive: true, force: true });
