@@ -22,21 +22,6 @@ export interface ClippedGradients<G extends GradientMap> {
   norm: tf.Scalar;
 }
 
-// tfjs-backend-webgpu's AddN binds all its inputs in one shader and fails past WebGPU's default
-// of 8 storage buffers per stage; a model has more variables than that.
-const ADD_N_INPUTS = 7;
-
-/**
- * Σ terms as one AddN would add them, from the first on, in AddNs of at most
- * {@link ADD_N_INPUTS} inputs: each adds the running sum first, so the sum has the same bits.
- */
-function sumInOrder(terms: tf.Tensor[]): tf.Tensor {
-  let total = terms[0]!;
-  for (let i = 1; i < terms.length; i += ADD_N_INPUTS - 1)
-    total = tf.addN([total, ...terms.slice(i, i + ADD_N_INPUTS - 1)]);
-  return total;
-}
-
 /**
  * Scales all gradients by min(1, maxNorm / (norm + 1e-6)), norm being the L2 norm over all of
  * them together, and reads nothing back: the norm stays a tensor, so a training loop can read it
@@ -59,7 +44,7 @@ export function clipByGlobalNormTensor<G extends GradientMap>(
 
   const [norm, ...clipped] = tf.tidy(() => {
     const squares = tensors.map((g) => tf.sum(tf.square(asFloat32(g))));
-    const total = tf.sqrt(sumInOrder(squares));
+    const total = tf.sqrt(squares.length === 1 ? squares[0]! : tf.addN(squares));
     const coefficient = tf.minimum(tf.div(maxNorm, tf.add(total, 1e-6)), 1);
     return [total, ...tensors.map((g) => tf.mul(g, coefficient))];
   });

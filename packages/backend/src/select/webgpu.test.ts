@@ -38,6 +38,19 @@ describe.skipIf(missing !== undefined)(`webgpu (skipped here: ${missing})`, () =
     expect(takeDeviceErrors()).toEqual([]);
   });
 
+  it('adds any number of tensors with AddN (the stock shader fails past 8 buffers)', async () => {
+    await initBackend({ prefer: 'webgpu' });
+    takeDeviceErrors();
+    // 20 terms of 2000 elements: large enough that webgpu does not hand them to cpu.
+    const terms = Array.from({ length: 20 }, (_, k) => tf.fill([2000], k + 1));
+    const before = tf.memory().numTensors;
+    const sum = tf.addN(terms);
+    expect(Array.from((await sum.data()).slice(0, 3))).toEqual([210, 210, 210]);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    expect(takeDeviceErrors()).toEqual([]);
+    tf.dispose([sum, ...terms]);
+  });
+
   it.skipIf(adapter instanceof Error || !adapter.software)(
     'never picks a software adapter by itself, and says why',
     async () => {
