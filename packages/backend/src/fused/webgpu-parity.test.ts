@@ -54,17 +54,18 @@ async function maskBits(prefer: 'cpu' | 'webgpu', attrs: DropoutMaskAttrs): Prom
 
 // Registering needs no adapter: tfjs keeps kernels by backend name.
 describe('the webgpu kernel table', () => {
-  it("names core's five fused kernels, each registered for webgpu", () => {
-    const fused = [
+  it("names core's five fused kernels and the AddN replacement, each registered for webgpu", () => {
+    const kernels = [
       ADAMW_UPDATE_KERNEL,
       DROPOUT_MASK_KERNEL,
       ROTARY_KERNEL,
       RMS_NORM_KERNEL,
       RMS_NORM_GRAD_KERNEL,
+      tf.AddN,
     ];
-    expect(Object.keys(WEBGPU_KERNELS)).toEqual(fused);
-    expect(registerWebGpuKernels()).toEqual(fused);
-    for (const name of fused) expect(tf.getKernel(name, 'webgpu')?.kernelName).toBe(name);
+    expect(Object.keys(WEBGPU_KERNELS)).toEqual(kernels);
+    expect(registerWebGpuKernels()).toEqual(kernels);
+    for (const name of kernels) expect(tf.getKernel(name, 'webgpu')?.kernelName).toBe(name);
   });
 });
 
