@@ -30,8 +30,13 @@ export interface ByteCounts {
   weights: number;
   /** One gradient per trainable parameter. */
   gradients: number;
-  /** AdamW's m and v: two floats per trainable parameter. */
+  /**
+   * Optimizer state: AdamW's m and v, two floats per trainable parameter (GaLore/Fira: m and v of
+   * the parameters they leave to AdamW plus projectors, projected moments and Fira's limiters).
+   */
   optimizer: number;
+  /** A method's tensors besides weights and optimizer state (SwitchLoRA's candidate pools). */
+  state?: number;
 }
 
 /** Parameters in the linear layers that LoRA wraps (q, k, v, o, gate, up, down of every layer). */

@@ -6,9 +6,15 @@ import { compareCases } from './comparisons';
 import { describeEnvironment } from './environment';
 import { FLOPS_FORMULA } from './flops';
 import { expandMatrix } from './matrix';
-import type { BenchOptions } from './options';
+import { METHOD_FORMULAS } from './method-analytical';
+import { type BenchOptions, PLAIN_MODES } from './options';
 import { presetConfig } from './presets';
-import { type BenchResults, type CaseResult, validateResults } from './results-schema';
+import {
+  type BenchResults,
+  type CaseResult,
+  type Environment,
+  validateResults,
+} from './results-schema';
 import { type ChildOutcome, runChild } from './runner';
 
 export interface BenchHooks {
@@ -33,6 +39,15 @@ function packageVersions(): Record<string, string> {
     }
   }
   return versions;
+}
+
+// Backends whose cases ran on the GPU; elsewhere a GPU in the machine says nothing of the speed.
+const GPU_BACKENDS = new Set(['webgpu', 'tensorflow-gpu']);
+
+/** Sets a case's model FLOP/s over the GPU's float32 peak, where it ran on a GPU of known peak. */
+function setFractionOfPeak(result: CaseResult, peak: Environment['gpuPeak']): void {
+  if (!peak || !result.derived || !GPU_BACKENDS.has(result.measured?.backend.name ?? '')) return;
+  result.derived.fractionOfPeak = result.derived.achievedFlops / peak.fp32Flops;
 }
 
 /** Runs every case of the matrix in `options` and returns validated results. */
@@ -61,21 +76,25 @@ export async function runBench(
     }
   }
   const cases = plans.map((plan, i) => assembleCase(plan, outcomes[i]!, options));
+  const firstBackend = cases.find((r) => r.measured)?.measured?.backend ?? null;
+  const environment = describeEnvironment(firstBackend, packageVersions());
+  for (const result of cases) setFractionOfPeak(result, environment.gpuPeak);
   for (const result of cases) hooks.onCase?.(result);
   const checks = cases.flatMap((r) =>
     r.measured ? checkCase(r.id, r.analytical, r.measured, tolerance) : [],
   );
-  const firstBackend = cases.find((r) => r.measured)?.measured?.backend ?? null;
   return validateResults({
     schemaVersion: 1,
     tool: 'relora-bench',
     createdAt: new Date().toISOString(),
-    environment: describeEnvironment(firstBackend, packageVersions()),
+    environment,
     settings: { ...options },
-    flopsFormula: FLOPS_FORMULA,
+    flopsFormula: options.modes.some((m) => !PLAIN_MODES.has(m))
+      ? `${FLOPS_FORMULA} ${METHOD_FORMULAS}`
+      : FLOPS_FORMULA,
     tolerance: { ...tolerance, statement: describeTolerance(tolerance) },
     cases,
-    skipped: matrix.skipped,
+    skipped: [...(options.presetSkips ?? []), ...matrix.skipped],
     checks,
     comparisons: compareCases(cases),
     summary: {

@@ -1,9 +1,9 @@
 // What the suite knows about a case before running it: the child's spec and the analytical counts.
-import { countBytes, countParameters, sequenceBufferBytes } from './analytical';
+import { sequenceBufferBytes } from './analytical';
 import type { CaseSpec } from './case-schema';
 import { deriveFigures } from './derive';
-import { flopsPerToken } from './flops';
 import type { BenchCase } from './matrix';
+import { modeCounts } from './method-analytical';
 import type { ModelShape } from './model-shape';
 import type { BenchOptions } from './options';
 import { poolRounds } from './pool-rounds';
@@ -16,6 +16,11 @@ export interface CasePlan {
   analytical: CaseResult['analytical'];
 }
 
+/** Sequences per step of `preset`'s cases: its own batch size where one is set, else `batchSize`. */
+export function batchSizeOf(preset: string, options: BenchOptions): number {
+  return options.batchSizes?.[preset] ?? options.batchSize;
+}
+
 /** The spec a child runs and the counts its measurements are checked against. */
 export function planCase(
   c: BenchCase,
@@ -25,22 +30,22 @@ export function planCase(
   const { vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, tieWordEmbeddings } =
     config;
   const shape = { vocabSize, hiddenSize, intermediateSize, numLayers, numHeads, tieWordEmbeddings };
-  const lora = c.rank === null ? undefined : { rank: c.rank };
-  const params = countParameters(shape, c.mode, lora);
+  const batchSize = batchSizeOf(c.preset, options);
+  const counts = modeCounts(shape, c.mode, c.rank, options.seqLen, batchSize * options.seqLen);
   return {
     shape,
     analytical: {
-      params,
-      bytes: countBytes(params),
+      params: counts.params,
+      bytes: counts.bytes,
       bufferBytes: sequenceBufferBytes(shape, options.seqLen),
-      flopsPerToken: flopsPerToken(shape, c.mode, options.seqLen, lora),
+      flopsPerToken: counts.flopsPerToken,
     },
     spec: {
       case: c,
       config,
       backend: options.backend ?? null,
       verbose: options.verbose,
-      batchSize: options.batchSize,
+      batchSize,
       seqLen: options.seqLen,
       warmupSteps: options.warmupSteps,
       warmupSec: options.warmupSec,
@@ -77,7 +82,7 @@ export function assembleCase(
   }
   const measured = poolRounds(outcomes.flatMap((o) => (o.ok ? [o.measurement] : [])));
   const derived = deriveFigures(measured, {
-    batchSize: options.batchSize,
+    batchSize: plan.spec.batchSize,
     workers: plan.spec.case.workers,
     seqLen: options.seqLen,
     flopsPerToken: plan.analytical.flopsPerToken,

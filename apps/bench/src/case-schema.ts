@@ -158,6 +158,21 @@ export const caseMeasurementSchema = z.object({
   }),
   reset: z.object({ zeroed: count, total: count }).nullable(),
   loss: z.object({ first: z.number(), last: z.number() }),
+  /**
+   * The GPU work of one steady-state update step shaped like the trainer's (no timing syncs):
+   * webgpu only (`countGpuWork` of `@relora/backend`); null elsewhere and in older results.
+   */
+  gpuWork: z
+    .object({
+      dispatches: count,
+      submits: count,
+      syncs: count,
+      uploads: count,
+      bufferCreations: count,
+      byProgram: z.record(z.string(), count),
+    })
+    .nullable()
+    .default(null),
   /** Untimed steps run before measuring (see `warmupSec`); null in older results. */
   warmupStepsRun: count.nullable().default(null),
   /**

@@ -14,9 +14,9 @@ export function memorySpec(results: BenchResults): Spec {
     const { residentBytes, activationBytes } = r.measured.memory;
     const parts: Array<[string, number]> = [
       ['1 weights', bytes.weights],
-      ['2 AdamW m+v', bytes.optimizer],
+      ['2 AdamW m+v (galore/fira: projected, projectors)', bytes.optimizer],
       [
-        '3 mask, rotary tables, other',
+        '3 method state, mask, rotary tables, other',
         Math.max(0, residentBytes - bytes.weights - bytes.optimizer),
       ],
       ['4 gradients', Math.min(bytes.gradients, activationBytes)],

@@ -15,7 +15,8 @@ export interface Tolerance {
 export function describeTolerance(t: Tolerance): string {
   return (
     `Resident bytes after warm-up (tensor bytes; on webgpu the backend's GPU buffers) must equal ` +
-    `weights + AdamW m and v + the causal mask and ` +
+    `weights + optimizer state (AdamW m and v; GaLore/Fira also projectors and projected ` +
+    `moments) + method state (SwitchLoRA's candidate pools) + the causal mask and ` +
     `rotary tables (4 bytes per float32) ` +
     `within ${(t.relative * 100).toFixed(1)}% + ${(t.bytes / 1024).toFixed(0)} KiB; parameter ` +
     `counts from the model's variables must equal the analytical counts exactly.`
@@ -40,7 +41,10 @@ export function checkCase(
   }
 
   const expectedResident =
-    analytical.bytes.weights + analytical.bytes.optimizer + analytical.bufferBytes;
+    analytical.bytes.weights +
+    analytical.bytes.optimizer +
+    (analytical.bytes.state ?? 0) +
+    analytical.bufferBytes;
   const gap = measured.memory.residentBytes - expectedResident;
   const allowed = tolerance.relative * expectedResident + tolerance.bytes;
   add(
@@ -48,7 +52,7 @@ export function checkCase(
     Math.abs(gap) <= allowed,
     measured.memory.residentBytes,
     expectedResident,
-    `resident ${measured.memory.residentBytes} B vs weights + m + v + mask and rotary tables ` +
+    `resident ${measured.memory.residentBytes} B vs weights + optimizer state + method state + mask and rotary tables ` +
       `${expectedResident} B ` +
       `(gap ${gap} B, allowed ±${Math.floor(allowed)} B)`,
   );

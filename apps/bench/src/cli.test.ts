@@ -8,21 +8,31 @@ import { initBackend, releaseBackend } from '@relora/backend';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateResults } from './results-schema';
 
-// Where Dawn finds a WebGPU adapter (CI installs Mesa's lavapipe), a case also runs on webgpu.
+// Where Dawn finds a software WebGPU adapter (CI installs Mesa's lavapipe), the --quick GPU
+// matrix runs too, in its tiny form; on a hardware adapter it is the 60m and 130m presets, which a
+// test does not run.
 const noWebGpu = await initBackend({ prefer: 'webgpu' }).then(
-  () => undefined,
+  (info) =>
+    info.adapter?.software
+      ? undefined
+      : 'a hardware adapter: its --quick GPU matrix is 60m and 130m, no test',
   (error: Error) => error.message.split('\n')[0],
 );
 releaseBackend();
 
 // Runs this source through tsx; the @relora/* packages load from their built dist.
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-const runCli = (args: string[]) =>
+const runCli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: appDir,
     encoding: 'utf8',
     timeout: 240_000,
+    env,
   });
+
+/** The validated `bench-results.json` a run wrote to `dir`. */
+const readResults = (dir: string) =>
+  validateResults(JSON.parse(readFileSync(join(dir, 'bench-results.json'), 'utf8')));
 
 describe('relora-bench CLI', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'relora-bench-'));
@@ -47,9 +57,7 @@ describe('relora-bench CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^case .* checks$/m);
 
-    const results = validateResults(
-      JSON.parse(readFileSync(join(outDir, 'bench-results.json'), 'utf8')),
-    );
+    const results = readResults(outDir);
     expect(results.cases.map((c) => c.id)).toEqual([
       'tiny/full',
       'tiny/lora-r32',
@@ -73,6 +81,34 @@ describe('relora-bench CLI', () => {
     }
   });
 
+  it('runs galore, fira, switchlora and cola on the tiny preset with their memory checks passing', () => {
+    const methodsDir = join(outDir, 'methods');
+    const args = ['--quick', '--presets', 'tiny', '--modes', 'galore,fira,switchlora,cola'];
+    const few = ['--rounds', '1', '--steps', '2', '--warmup-steps', '1', '--warmup-sec', '0'];
+    const run = runCli([...args, ...few, '--out-dir', methodsDir]);
+    expect(run.stderr).not.toMatch(/FAILED|Error/);
+    expect(run.status).toBe(0);
+
+    const results = readResults(methodsDir);
+    expect(results.cases.map((c) => c.id)).toEqual([
+      'tiny/galore-r32',
+      'tiny/fira-r32',
+      'tiny/switchlora-r32',
+      'tiny/cola-r32',
+    ]);
+    expect(results.summary).toMatchObject({ cases: 4, failedCases: 0, checksFailed: 0 });
+    for (const c of results.cases) {
+      const resident = results.checks.find((k) => k.caseId === c.id && k.name === 'resident-bytes');
+      // exact: the bench's GaLore never refreshes after warm-up, and no method keeps a temporary
+      expect(resident?.measured).toBe(resident?.expected);
+      expect(c.measured?.params).toEqual(c.analytical.params);
+      expect(Number.isFinite(c.measured?.loss.last)).toBe(true);
+    }
+    expect(results.cases[2]?.analytical.bytes.state).toBeGreaterThan(0); // the candidate pools
+    expect(results.flopsFormula).toMatch(/galoreStateElements/);
+    expect(run.stdout).toMatch(/\bstate\b/);
+  });
+
   it('runs a case on two data-parallel threads, with its weak scaling and two-thread ceiling', () => {
     const dir = join(outDir, 'workers');
     const args = ['--quick', '--presets', 'tiny', '--modes', 'full', '--workers', '1,2'];
@@ -91,9 +127,7 @@ describe('relora-bench CLI', () => {
     ]);
     expect(run.stderr).not.toMatch(/FAILED|Error/);
     expect(run.status).toBe(0);
-    const results = validateResults(
-      JSON.parse(readFileSync(join(dir, 'bench-results.json'), 'utf8')),
-    );
+    const results = readResults(dir);
     expect(results.cases.map((c) => [c.id, c.workers])).toEqual([
       ['tiny/full/w1', 1],
       ['tiny/full/w2', 2],
@@ -120,29 +154,61 @@ describe('relora-bench CLI', () => {
   describe.skipIf(noWebGpu !== undefined)(
     `on webgpu${noWebGpu ? ` (skipped: ${noWebGpu})` : ''}`,
     () => {
-      it('runs a case, its GPU buffers checked against the analytical count', () => {
+      // issue 18: the GPU matrix with --quick, end to end; a software adapter runs its tiny form
+      it('runs the --quick GPU matrix: every mode, GPU buffers checked, dispatches and syncs counted', () => {
         const dir = join(outDir, 'webgpu');
-        const run = runCli([
-          ...['--quick', '--presets', 'tiny', '--modes', 'relora', '--backend', 'webgpu'],
-          ...['--rounds', '1', '--steps', '2', '--warmup-steps', '1', '--warmup-sec', '0'],
-          ...['--restart-repeats', '1', '--out-dir', dir],
-        ]);
+        const run = runCli(['--backend', 'webgpu', '--quick', '--out-dir', dir]);
         expect(run.stderr).not.toMatch(/FAILED|Error/);
         expect(run.status).toBe(0);
+        expect(run.stderr).toMatch(/^GPU \S.*: (a software adapter|batch sizes)/m);
         expect(run.stderr).toMatch(/tiny\/relora-r32: backend webgpu on \S/);
+        expect(run.stderr).toMatch(/tiny\/full: per step \d+ dispatches, \d+ submits, 1 sync\(s\)/);
+        expect(run.stdout).toMatch(/^case .* disp\/step\s+syncs\/step\s+checks$/m);
         expect(run.stdout).toMatch(/measured memory on webgpu: the backend's own count/);
-        const results = validateResults(
-          JSON.parse(readFileSync(join(dir, 'bench-results.json'), 'utf8')),
-        );
-        const measured = results.cases[0]?.measured;
-        expect(measured?.backend).toMatchObject({ name: 'webgpu', adapter: expect.any(String) });
-        expect(measured?.memory.accounting).toBe('gpu-buffers');
-        expect(measured?.memory.gpuBytes).toBeGreaterThan(0);
-        const resident = results.checks.find((k) => k.name === 'resident-bytes');
-        expect(resident).toMatchObject({ ok: true, measured: resident?.expected });
-        expect(results.summary).toMatchObject({ cases: 1, failedCases: 0, checksFailed: 0 });
-        expect(results.environment.gpu).toBe(measured?.backend.adapter);
+        const results = readResults(dir);
+        expect(results.cases.map((c) => c.id)).toEqual([
+          'tiny/full',
+          'tiny/lora-r32',
+          'tiny/relora-r32',
+        ]);
+        expect(results.summary).toMatchObject({ cases: 3, failedCases: 0, checksFailed: 0 });
+        const resident = results.checks.filter((k) => k.name === 'resident-bytes');
+        expect(resident).toHaveLength(3);
+        for (const k of resident) expect(k).toMatchObject({ ok: true, measured: k.expected });
+        for (const c of results.cases) {
+          const measured = c.measured!;
+          expect(measured.backend).toMatchObject({ name: 'webgpu', adapter: expect.any(String) });
+          expect(measured.memory.accounting).toBe('gpu-buffers');
+          expect(measured.memory.gpuBytes).toBeGreaterThan(0);
+          // the trainer's step waits once, for the logged loss and norm
+          expect(measured.gpuWork?.syncs).toBe(1);
+          expect(measured.gpuWork?.dispatches).toBeGreaterThan(100);
+          // one AdamW dispatch per trainable tensor (PERF-LOG.md, WebGPU 2): tiny's 2 layers of 9,
+          // embedding, final norm, head; LoRA freezes the 14 projections and adds 28 factors
+          const tensors = c.mode === 'full' ? 21 : 35;
+          expect(measured.gpuWork?.byProgram.relora_adamw).toBe(tensors);
+        }
+        expect(results.environment.gpu).toBe(results.cases[0]?.measured?.backend.adapter);
       });
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux')(
+    '--backend webgpu without an adapter: one line saying why, exit code 1, nothing run',
+    () => {
+      // Vulkan's loader told to look for drivers where there are none: no adapter at all
+      const nowhere = join(outDir, 'no-such-icd.json');
+      const env = { ...process.env, VK_DRIVER_FILES: nowhere, VK_ICD_FILENAMES: nowhere };
+      const run = runCli(
+        ['--backend', 'webgpu', '--quick', '--out-dir', join(outDir, 'none')],
+        env,
+      );
+      expect(run.status).toBe(1);
+      const lines = run.stderr.split('\n').filter((l) => l.startsWith('relora-bench:'));
+      expect(lines).toEqual([
+        expect.stringMatching(/^relora-bench: --backend webgpu: no WebGPU adapter: /),
+      ]);
+      expect(existsSync(join(outDir, 'none'))).toBe(false);
     },
   );
 
@@ -161,6 +227,8 @@ describe('relora-bench CLI', () => {
   it('rejects a bad option with exit code 2 and says what was expected', () => {
     const run = runCli(['--modes', 'full,dense']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/--modes.*expected modes among full, lora, relora, got 'dense'/);
+    expect(run.stderr).toMatch(
+      /--modes.*expected modes among full, lora, relora, galore, fira, switchlora, cola, cola-m, got 'dense'/,
+    );
   });
 });

@@ -1,17 +1,21 @@
 // relora-bench: memory and throughput of full-rank, LoRA and ReLoRA training, one process per case.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INIT_BACKEND_DEFAULTS } from '@relora/backend';
 import { Command, CommanderError } from 'commander';
 import { runBench } from './bench';
-import { BENCH_DEFAULTS as D, QUICK, STEADY_STATE_WARMUP_STEPS } from './options';
+import { readGpuFacts } from './gpu-facts';
+import { planGpuMatrix } from './gpu-matrix';
+import { MPI_RANK_ENV, mpiScalingMain } from './mpi-scaling';
+import { BENCH_DEFAULTS as D, QUICK, STEADY_STATE_WARMUP_STEPS, TRAINING_MODES } from './options';
+import { outputDirRefusal, writeOutputFiles } from './output-dir';
 import * as p from './parse-options';
+import { presetConfig } from './presets';
 import { renderReport } from './report';
 import { formatNotes, formatTable } from './table';
 
 const program = new Command('relora-bench')
   .description(
-    'Memory and throughput of full-rank, LoRA and ReLoRA training, each case in a fresh process.',
+    'Memory and throughput of full-rank, LoRA, ReLoRA, GaLore, Fira, SwitchLoRA and CoLA training, each case in a fresh process.',
   )
   .option(
     '--quick',
@@ -20,10 +24,14 @@ const program = new Command('relora-bench')
   .option('--presets <list>', `@relora/llama presets (default ${D.presets.join(',')})`, p.nameList)
   .option(
     '--modes <list>',
-    `modes among full,lora,relora (default ${D.modes.join(',')})`,
+    `modes among ${TRAINING_MODES.join(',')} (default ${D.modes.join(',')})`,
     p.modeList,
   )
-  .option('--ranks <list>', `LoRA ranks (default ${D.ranks.join(',')})`, p.intList)
+  .option(
+    '--ranks <list>',
+    `ranks of every mode but full: LoRA, GaLore/Fira projection, CoLA (default ${D.ranks.join(',')})`,
+    p.intList,
+  )
   .option(
     '--threads <list>',
     'backend thread counts to compare, e.g. 1,2 (default: backend default)',
@@ -32,6 +40,11 @@ const program = new Command('relora-bench')
   .option(
     '--workers <list>',
     `data-parallel threads to compare, e.g. 1,2; each a whole micro-batch per step (default ${D.workers.join(',')})`,
+    p.intList,
+  )
+  .option(
+    '--ranks-mpi <list>',
+    'instead of the matrix: MPI processes to compare, e.g. 1,2 (mpirun -np N, one micro-batch each per step, first preset and rank): weak scaling and bytes all-reduced per step in the full-rank and LoRA phases',
     p.intList,
   )
   .option(
@@ -78,11 +91,22 @@ const program = new Command('relora-bench')
     `absolute memory tolerance (default ${D.toleranceBytes})`,
     p.nonNegative,
   )
+  .option(
+    '--gpu-memory-gib <n>',
+    "the GPU's memory, for the webgpu matrix's batch sizes (default: nvidia-smi, else 16)",
+    p.positiveInt,
+  )
   .option('--seed <n>', `seed (default ${D.seed})`, p.nonNegative)
   .option('--case-timeout-sec <n>', `limit per case (default ${D.caseTimeoutSec})`, p.positiveInt)
-  .option('--out-dir <dir>', `where results go (default ${D.outDir})`)
+  .option('--out-dir <dir>', `where results go (default ${D.outDir}/<time>, new per run)`)
+  .option('--overwrite', 'replace the results of an earlier run in --out-dir (nothing else there)')
   .option('--verbose', 'also print the backends skipped on the way to the chosen one, and why')
   .exitOverride();
+
+/** `2026-12-03T12-45-36`: a folder name that sorts by time. */
+function runStamp(now: Date): string {
+  return now.toISOString().replace(/:/g, '-').replace(/\..*$/, '');
+}
 
 async function main(): Promise<number> {
   try {
@@ -91,6 +115,11 @@ async function main(): Promise<number> {
     // Commander has printed the message; usage errors exit 2, --help and --version 0.
     return error instanceof CommanderError && error.exitCode === 0 ? 0 : 2;
   }
+  if (program.opts().ranksMpi !== undefined || process.env[MPI_RANK_ENV] === '1')
+    return mpiScalingMain(program.opts(), process.argv.slice(1));
+  // --overwrite concerns the output directory only, not the cases: kept out of the options.
+  const overwrite = program.opts().overwrite === true;
+  program.setOptionValue('overwrite', undefined);
   let options: ReturnType<typeof p.resolveOptions>;
   try {
     options = p.resolveOptions(program.opts());
@@ -99,14 +128,44 @@ async function main(): Promise<number> {
     return 2;
   }
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (options.backend === 'webgpu') {
+    // the GPU matrix: settings and batch sizes for the adapter at hand (gpu-matrix.ts)
+    const { quick, ...given } = program.opts() as p.Flags;
+    let gpu: Awaited<ReturnType<typeof readGpuFacts>>;
+    try {
+      gpu = await readGpuFacts(options.gpuMemoryGib);
+    } catch (error) {
+      process.stderr.write(`relora-bench: --backend webgpu: ${(error as Error).message}\n`);
+      return 1;
+    }
+    const plan = planGpuMatrix(options, given, quick === true, gpu, (preset, vocabSize) =>
+      presetConfig(preset, vocabSize, options.seqLen),
+    );
+    options = { ...plan.options, presetSkips: plan.skipped };
+    log(`GPU ${gpu.adapter}: ${plan.note}`);
+    for (const s of plan.skipped) log(`skipped ${s.id}: ${s.reason}`);
+  }
+  // Checked before the cases run: a refusal after minutes of measuring would lose them.
+  // Without --out-dir every run gets a folder of its own (as relora-pretrain's runs/<time>), so a
+  // second run never meets the first's files and needs no --overwrite.
+  const outDir = resolve(
+    program.opts().outDir === undefined
+      ? join(options.outDir, runStamp(new Date()))
+      : options.outDir,
+  );
+  const refusal = outputDirRefusal(outDir, overwrite);
+  if (refusal !== undefined) {
+    process.stderr.write(`relora-bench: ${refusal}\n`);
+    return 2;
+  }
   const results = await runBench(options, { log });
-  const outDir = resolve(options.outDir);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const report = await renderReport(results);
-  writeFileSync(join(outDir, 'bench-memory.svg'), report.memorySvg);
-  writeFileSync(join(outDir, 'bench-throughput.svg'), report.throughputSvg);
-  writeFileSync(join(outDir, 'bench-report.html'), report.html);
+  writeOutputFiles(outDir, {
+    'bench-results.json': `${JSON.stringify(results, null, 2)}\n`,
+    'bench-memory.svg': report.memorySvg,
+    'bench-throughput.svg': report.throughputSvg,
+    'bench-report.html': report.html,
+  });
   process.stdout.write(`${formatTable(results)}\n\n${formatNotes(results)}\n`);
   process.stdout.write(
     `results: ${join(outDir, 'bench-results.json')}, report: ${join(outDir, 'bench-report.html')}\n`,

@@ -45,6 +45,12 @@ describe('compareCases', () => {
         ratio: 0.6,
       },
       {
+        name: 'relora-vs-full-trainable-state',
+        caseId: 'tiny/relora/t1',
+        baselineId: 'tiny/full/t1',
+        ratio: 1, // the variants share one analytical count
+      },
+      {
         name: 'relora-vs-lora-throughput-noise-gauge',
         caseId: 'tiny/relora/t1',
         baselineId: 'tiny/lora/t1',

@@ -3,6 +3,9 @@ import type { CaseResult, Comparison } from './results-schema';
 
 const tokensPerSec = (r: CaseResult) => r.derived?.tokensPerSec.median;
 const peakBytes = (r: CaseResult) => r.measured?.memory.peakBytes;
+/** Gradients and AdamW m + v, analytical float32: what training keeps per trainable weight. */
+const trainableStateBytes = (r: CaseResult) =>
+  r.analytical.bytes.gradients + r.analytical.bytes.optimizer;
 
 /** Same preset, backend threads and data-parallel workers: only mode or rank differ. */
 const sameRun = (a: CaseResult, b: CaseResult) =>
@@ -21,8 +24,8 @@ export const weakScalingName = (workers: number) =>
   `data-parallel-weak-scaling-${workers}-vs-1-workers-throughput`;
 
 /**
- * For each relora case, its throughput and peak memory against the full-rank case of the same
- * preset, threads and workers, and its throughput against the lora case of the same rank (the
+ * For each relora case, its throughput, peak memory and trainable state (gradients, m and v)
+ * against the full-rank case of the same preset, threads and workers, and its throughput against the lora case of the same rank (the
  * same step computation, so the ratio shows the run's noise); for each case run with N > 1
  * threads, its throughput against 1 thread; for each case on w > 1 data-parallel workers, its
  * tokens/s against the one-worker case of the same preset, mode, rank and threads. With workers
@@ -40,6 +43,8 @@ export function compareCases(cases: CaseResult[]): Comparison[] {
       if (full) {
         ratio('relora-vs-full-throughput', c, full, tokensPerSec);
         ratio('relora-vs-full-peak-memory', c, full, peakBytes);
+        // issue 18's target at 350m, r = 128: <= 0.4
+        ratio('relora-vs-full-trainable-state', c, full, trainableStateBytes);
       }
     }
     // The same computation in two processes: how far apart they land gauges the run's noise.

@@ -38,6 +38,7 @@ export function deriveFigures(
     achievedFlops,
     matmulFlops,
     fractionOfMatmul: achievedFlops / matmulFlops,
+    fractionOfPeak: null, // set by the suite once it knows the GPU (see bench.ts)
     amortizedStepMs,
     amortizedTokensPerSec: amortizedStepMs === null ? null : perSecond(amortizedStepMs),
   };

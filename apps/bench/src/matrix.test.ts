@@ -13,6 +13,34 @@ const shape = (hiddenSize: number): ModelShape => ({
 const shapes = { a: shape(64), b: shape(16) };
 
 describe('expandMatrix', () => {
+  it('runs the methods after the LoRA modes, one case per rank, and none on data-parallel workers', () => {
+    const { cases, skipped } = expandMatrix(
+      {
+        presets: ['a'],
+        modes: ['cola', 'switchlora', 'fira', 'galore', 'full'],
+        ranks: [8],
+        threads: [],
+        workers: [1, 2],
+      },
+      shapes,
+    );
+    expect(cases.map((c) => c.id)).toEqual([
+      'a/full/w1',
+      'a/full/w2',
+      'a/galore-r8/w1',
+      'a/fira-r8/w1',
+      'a/switchlora-r8/w1',
+      'a/cola-r8/w1',
+    ]);
+    expect(skipped.map((s) => s.id)).toEqual([
+      'a/galore-r8/w2',
+      'a/fira-r8/w2',
+      'a/switchlora-r8/w2',
+      'a/cola-r8/w2',
+    ]);
+    expect(skipped[0]?.reason).toMatch(/no data-parallel case/);
+  });
+
   it('runs full once per preset and LoRA modes once per rank, in order', () => {
     const { cases, skipped } = expandMatrix(
       {

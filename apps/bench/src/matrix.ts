@@ -1,14 +1,14 @@
 // Expands presets x modes x ranks (x thread counts x data-parallel workers) into the cases to run.
-import type { TrainingMode } from '@relora/trainer';
 import type { ModelShape } from './model-shape';
+import { type BenchMode, PLAIN_MODES, TRAINING_MODES } from './options';
 
 /** One benchmark case: one model in one mode, run in its own process. */
 export interface BenchCase {
   /** Stable name, e.g. `9m/full`, `9m/relora-r32`, `9m/lora-r8/t2`, `demo/full/w2`. */
   id: string;
   preset: string;
-  mode: TrainingMode;
-  /** LoRA rank; null in `full` mode. */
+  mode: BenchMode;
+  /** Rank (LoRA, GaLore projection or CoLA factor rank); null in `full` mode. */
   rank: number | null;
   /** Backend threads; null means the backend's default. */
   threads: number | null;
@@ -18,7 +18,7 @@ export interface BenchCase {
 
 export interface MatrixSpec {
   presets: string[];
-  modes: TrainingMode[];
+  modes: BenchMode[];
   ranks: number[];
   /** Thread counts to compare; empty means one run at the backend's default. */
   threads: number[];
@@ -34,7 +34,7 @@ export interface Matrix {
 
 function caseId(
   preset: string,
-  mode: TrainingMode,
+  mode: BenchMode,
   rank: number | null,
   threads: number | null,
   workers: number | null,
@@ -46,7 +46,8 @@ function caseId(
 }
 
 /**
- * Cases in run order: preset by preset, `full` first, then `lora` and `relora` for each rank, then
+ * Cases in run order: preset by preset, `full` first, then each other mode (in `TRAINING_MODES`'s
+ * order: lora, relora, galore, fira, switchlora, cola, cola-m) for each rank, then
  * thread counts, then worker counts (ascending). `full` ignores ranks. A rank of at least the model
  * width is skipped: it is not low-rank. Ids name the workers only when more than one is asked.
  */
@@ -58,7 +59,7 @@ export function expandMatrix(spec: MatrixSpec, shapes: Record<string, ModelShape
     (a, b) => a - b,
   );
   const namesWorkers = !(workerList.length === 1 && workerList[0] === 1);
-  const modes = (['full', 'lora', 'relora'] as const).filter((m) => spec.modes.includes(m));
+  const modes = TRAINING_MODES.filter((m) => spec.modes.includes(m));
   const ranks = [...new Set(spec.ranks)].sort((a, b) => a - b);
   for (const preset of spec.presets) {
     const shape = shapes[preset];
@@ -71,6 +72,11 @@ export function expandMatrix(spec: MatrixSpec, shapes: Record<string, ModelShape
             const id = caseId(preset, mode, rank, threads, namesWorkers ? workers : null);
             if (rank !== null && rank >= shape.hiddenSize) {
               skipped.push({ id, reason: `rank ${rank} >= hidden size ${shape.hiddenSize}` });
+            } else if (workers > 1 && !PLAIN_MODES.has(mode)) {
+              skipped.push({
+                id,
+                reason: `${mode} has no data-parallel case (full, lora, relora)`,
+              });
             } else {
               cases.push({ id, preset, mode, rank, threads, workers });
             }

@@ -1,15 +1,32 @@
 // The suite's options, their defaults, and the `--quick` matrix.
 import type { BackendName } from '@relora/backend';
 import type { ResetMode } from '@relora/optim';
-import type { TrainingMode } from '@relora/trainer';
+import type { MethodName } from '@relora/trainer';
 
 // Each list names every member of its type once: the records stop compiling when a type changes.
-/** The training modes of `@relora/trainer`. */
+/**
+ * What a case trains with: a method of `@relora/trainer`'s `TRAINING_METHODS` (`full`, `lora` and
+ * `relora` are its plain-AdamW modes) whose counts `method-analytical.ts` knows, in run order.
+ */
+export type BenchMode = Extract<
+  MethodName,
+  'full' | 'lora' | 'relora' | 'galore' | 'fira' | 'switchlora' | 'cola' | 'cola-m'
+>;
 export const TRAINING_MODES = Object.keys({
   full: 0,
   lora: 0,
   relora: 0,
-} satisfies Record<TrainingMode, 0>) as TrainingMode[];
+  galore: 0,
+  fira: 0,
+  switchlora: 0,
+  cola: 0,
+  'cola-m': 0,
+} satisfies Record<BenchMode, 0>) as BenchMode[];
+/**
+ * The modes the bench steps with its own AdamW (LoRA applied for lora and relora), covered by the
+ * base FLOPs formula and the data-parallel case; the others step through the trainer's registry.
+ */
+export const PLAIN_MODES: ReadonlySet<BenchMode> = new Set(['full', 'lora', 'relora']);
 /** The optimizer resets of `@relora/optim`'s `resetOptimizerState`. */
 export const RESET_MODES = Object.keys({
   zero: 0,
@@ -21,9 +38,12 @@ export const RESET_MODES = Object.keys({
 export interface BenchOptions {
   /** Model presets of `@relora/llama` to run. */
   presets: string[];
-  /** Training modes to compare. */
-  modes: TrainingMode[];
-  /** LoRA ranks for `lora` and `relora` (ranks >= the model width are skipped). */
+  /** Training modes (methods) to compare. */
+  modes: BenchMode[];
+  /**
+   * Ranks of every mode but `full`: the LoRA rank (lora, relora, switchlora), the projection rank
+   * (galore, fira), CoLA's factor rank (cola, cola-m). Ranks >= the model width are skipped.
+   */
   ranks: number[];
   /** Backend thread counts to compare; empty: the backend's default only. */
   threads: number[];
@@ -37,6 +57,12 @@ export interface BenchOptions {
   backend?: BackendName;
   /** Sequences per update step (per micro-batch: a workers case's step has one per thread). */
   batchSize: number;
+  /** Per-preset batch sizes that replace `batchSize` (the GPU matrix sets them to fill the GPU). */
+  batchSizes?: Record<string, number>;
+  /** The GPU's memory in GiB, for the GPU matrix's batch sizes; unset: nvidia-smi, else 16. */
+  gpuMemoryGib?: number;
+  /** Cases left out before the run (a preset the GPU cannot hold), listed with the skipped. */
+  presetSkips?: Array<{ id: string; reason: string }>;
   /** Tokens per sequence T (also the model's maxSeqLen). */
   seqLen: number;
   /** Vocabulary size V (presets leave it to the tokenizer). */

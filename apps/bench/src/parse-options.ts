@@ -1,11 +1,11 @@
 // Turns command-line values into `BenchOptions`: defaults < `--quick` < flags, validated.
 import { type BackendName, INIT_BACKEND_DEFAULTS } from '@relora/backend';
 import type { ResetMode } from '@relora/optim';
-import type { TrainingMode } from '@relora/trainer';
 import { DATA_PARALLEL_BACKENDS } from '@relora/trainer/node';
 import { InvalidArgumentError } from 'commander';
 import {
   BENCH_DEFAULTS,
+  type BenchMode,
   type BenchOptions,
   GPU_PRESETS,
   QUICK,
@@ -53,13 +53,13 @@ export function intList(value: string): number[] {
 }
 
 /** A comma-separated list of modes. */
-export function modeList(value: string): TrainingMode[] {
+export function modeList(value: string): BenchMode[] {
   return nameList(value).map((m) => {
-    if (!TRAINING_MODES.includes(m as TrainingMode))
+    if (!TRAINING_MODES.includes(m as BenchMode))
       throw new InvalidArgumentError(
         `expected modes among ${TRAINING_MODES.join(', ')}, got '${m}'`,
       );
-    return m as TrainingMode;
+    return m as BenchMode;
   });
 }
 

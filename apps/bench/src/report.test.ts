@@ -12,6 +12,35 @@ describe('formatTable', () => {
     expect(lines[2]).toMatch(/^tiny\/relora-r2 .* 11\.5 \(10\.8-16\.5\) .* ok$/);
   });
 
+  it('adds the GPU columns (fraction of peak, dispatches and syncs per step) only where a case has them', () => {
+    const results = tinyResults();
+    expect(formatTable(results)).not.toMatch(/of peak|disp\/step/);
+    const c = results.cases[0]!;
+    c.derived!.fractionOfPeak = 0.125;
+    c.measured!.gpuWork = {
+      dispatches: 275,
+      submits: 19,
+      syncs: 1,
+      uploads: 11,
+      bufferCreations: 11,
+      byProgram: { relora_adamw: 21 },
+    };
+    results.environment.gpuPeak = {
+      name: 'NVIDIA H200 SXM',
+      fp32Flops: 67e12,
+      source: 'data sheet',
+    };
+    const lines = formatTable(results).split('\n');
+    expect(lines[0]).toMatch(/reset ms\s+of peak\s+disp\/step\s+syncs\/step\s+checks$/);
+    expect(lines[2]).toMatch(/ 12\.5%\s+275\s+1\s+ok$/);
+    expect(formatNotes(results)).toMatch(
+      /GPU float32 peak 67(\.0)? TFLOP\/s \(NVIDIA H200 SXM; data sheet\)/,
+    );
+    expect(formatNotes(results)).toMatch(
+      /disp\/step, syncs\/step: compute dispatches and CPU-GPU waits/,
+    );
+  });
+
   it('lists mismatches under the table', () => {
     const results = tinyResults();
     results.checks = [

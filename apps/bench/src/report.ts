@@ -31,7 +31,7 @@ export async function renderReport(
 <style>body{font-family:sans-serif;margin:2em;max-width:80em}pre{font-size:12px;overflow-x:auto}</style>
 </head><body>
 <h1>relora-bench</h1>
-<p>${escapeHtml(results.createdAt)}. Memory: weights, gradients and AdamW m+v are analytical
+<p>${escapeHtml(results.createdAt)}. Memory: weights, gradients, AdamW m+v (GaLore/Fira: projected moments and projectors) and method state are analytical
 (float32); resident, peak and activations are measured tensor bytes. ${escapeHtml(results.tolerance.statement)}</p>
 ${memorySvg}
 ${throughputSvg}

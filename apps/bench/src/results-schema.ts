@@ -35,7 +35,13 @@ export const caseResultSchema = benchCaseSchema.extend({
   shape: modelShapeSchema,
   analytical: z.object({
     params: parameterCountsSchema,
-    bytes: z.object({ weights: z.number(), gradients: z.number(), optimizer: z.number() }),
+    bytes: z.object({
+      weights: z.number(),
+      gradients: z.number(),
+      optimizer: z.number(),
+      /** A method's own tensors (SwitchLoRA's candidate pools); absent: none. */
+      state: z.number().optional(),
+    }),
     /** Causal mask and rotary tables at this sequence length. */
     bufferBytes: z.number().nonnegative(),
     flopsPerToken: z.number().positive(),
@@ -53,6 +59,8 @@ export const caseResultSchema = benchCaseSchema.extend({
       /** The best plain 2D matmul rate of the same run, FLOP/s. */
       matmulFlops: z.number().positive(),
       fractionOfMatmul: z.number().nonnegative(),
+      /** Model FLOP/s over the GPU's float32 peak, where it is known; null otherwise. */
+      fractionOfPeak: z.number().nonnegative().nullable().default(null),
       /** Median step plus (merge + reset) / reloraEvery; relora only. */
       amortizedStepMs: z.number().nullable(),
       amortizedTokensPerSec: z.number().nullable(),
@@ -73,6 +81,11 @@ export const environmentSchema = z.object({
   threads: z.number().int().positive().nullable(),
   totalMemoryBytes: z.number().positive(),
   gpu: z.string().nullable(),
+  /** The GPU's float32 peak where `gpu` names a known one (`gpu-peaks.ts`); null in older results. */
+  gpuPeak: z
+    .object({ name: z.string(), fp32Flops: z.number().positive(), source: z.string() })
+    .nullable()
+    .default(null),
 });
 
 export const benchResultsSchema = z.object({

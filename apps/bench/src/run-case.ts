@@ -12,6 +12,7 @@ import { applyLoRA, type LoRAHandle } from '@relora/lora';
 import { AdamW, resetOptimizerState } from '@relora/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaseMeasurement, CaseSpec, StepFigures } from './case-schema';
+import { countStepWork } from './gpu-work-step';
 import { measureMatmulGflops } from './matmul-rate';
 import {
   countModel,
@@ -22,6 +23,8 @@ import {
   timeMs,
   warmUp,
 } from './measure-kit';
+import { BENCH_LR, buildMethodCase } from './method-step';
+import { PLAIN_MODES } from './options';
 import { measureDataParallel } from './run-workers-case';
 import { summarize } from './stats';
 import { createTimedStep } from './timed-step';
@@ -57,7 +60,10 @@ async function timeRestarts(handle: LoRAHandle, optimizer: AdamW, spec: CaseSpec
   return { mergeMs: summarize(mergeMs), resetMs: summarize(resetMs), reset };
 }
 
-/** The one-thread step: forward, backward, clipping, AdamW in this thread, then timed restarts. */
+/**
+ * The one-thread step: forward, backward, clipping, the update (AdamW, or a method's optimizer
+ * from `TRAINING_METHODS`) in this thread, then timed restarts (relora).
+ */
 async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Promise<StepFigures> {
   const { case: c, batchSize, seqLen, config } = spec;
   const batch = syntheticBatch(batchSize, seqLen, config.vocabSize, spec.seed);
@@ -66,9 +72,11 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
   await syncOn(batch.inputIds);
   await syncOn(batch.targets);
   const baselineBytes = heldBytes();
-  const model = createLlama(config, { seed: spec.seed });
+  const plain = PLAIN_MODES.has(c.mode);
+  const methodCase = plain ? null : buildMethodCase(spec);
+  const model = methodCase?.model ?? createLlama(config, { seed: spec.seed });
   const handle =
-    c.mode === 'full'
+    !plain || c.mode === 'full'
       ? null
       : applyLoRA(model, {
           rank: c.rank ?? undefined,
@@ -76,9 +84,10 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
           dropout: spec.loraDropout,
           seed: spec.seed,
         });
-  const trainable = model.trainableVariables();
-  const optimizer = new AdamW({ lr: 1e-3 });
-  const { step, forward } = createTimedStep(model, optimizer, trainable, batch);
+  const trainable = methodCase?.trainable ?? model.trainableVariables();
+  const optimizer = new AdamW({ lr: BENCH_LR });
+  const update = methodCase?.update ?? optimizer;
+  const { step, forward } = createTimedStep(model, update, trainable, batch);
 
   const losses: number[] = [];
   const warmupStepsRun = await warmUp(spec, async () => losses.push((await step()).loss));
@@ -99,6 +108,13 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
   }
   const memory = memoryFigures(baselineBytes, residentBytes, numTensorsAfterWarmup, memoryReport());
   const stepMs = gradMs.map((g, i) => g + optimizerMs[i]!);
+  // after the memory figures: one more step, untimed, its GPU work counted (webgpu only)
+  const gpuWork = await countStepWork(model, update, trainable, batch);
+  if (gpuWork) {
+    log(
+      `${c.id}: per step ${gpuWork.dispatches} dispatches, ${gpuWork.submits} submits, ${gpuWork.syncs} sync(s), ${gpuWork.uploads} uploads, ${gpuWork.bufferCreations} new buffers`,
+    );
+  }
 
   const restarts =
     c.mode === 'relora' && handle ? await timeRestarts(handle, optimizer, spec) : null;
@@ -106,6 +122,7 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
 
   model.dispose();
   optimizer.dispose();
+  methodCase?.dispose();
   tf.dispose([batch.inputIds, batch.targets]);
   return {
     params,
@@ -121,6 +138,7 @@ async function measureOneThread(spec: CaseSpec, log: (line: string) => void): Pr
     reset: restarts?.reset ?? null,
     loss: { first: losses[0] ?? Number.NaN, last: losses[losses.length - 1] ?? Number.NaN },
     twoThreadCeiling: null,
+    gpuWork,
     warmupStepsRun,
   };
 }
@@ -152,8 +170,10 @@ export async function runCase(
     config.hiddenSize,
     config.intermediateSize,
   ];
-  const modelShapeGflops = await measureMatmulGflops(...matmulShape);
-  const squareGflops = await measureMatmulGflops(SQUARE_MATMUL, SQUARE_MATMUL, SQUARE_MATMUL);
+  // on a GPU a sample queues products for ~20 ms before it waits (see measureMatmulGflops)
+  const rate = info.name === 'webgpu' ? { sampleMs: 20 } : {};
+  const modelShapeGflops = await measureMatmulGflops(...matmulShape, rate);
+  const squareGflops = await measureMatmulGflops(SQUARE_MATMUL, SQUARE_MATMUL, SQUARE_MATMUL, rate);
   log(`${c.id}: plain matmul ${modelShapeGflops.median.toFixed(1)} GFLOP/s`);
 
   const figures =

@@ -165,6 +165,7 @@ export async function measureDataParallel(
       reset: null,
       loss: { first: losses[0] ?? Number.NaN, last: losses[losses.length - 1] ?? Number.NaN },
       twoThreadCeiling: ceilings,
+      gpuWork: null, // workers run on wasm or cpu
       warmupStepsRun,
     };
   } finally {

@@ -53,17 +53,46 @@ function row(r: CaseResult, failedChecks: Set<string>): string[] {
   ];
 }
 
+// Columns only some runs have, before `checks`: a method's own state (analytical; SwitchLoRA's
+// candidate pools), and on a GPU the fraction of its float32 peak and the dispatches and CPU-GPU
+// syncs of one step (webgpu).
+const EXTRA_COLUMNS: Array<[string, (r: CaseResult) => string | null]> = [
+  ['state', (r) => (r.analytical.bytes.state === undefined ? null : mib(r.analytical.bytes.state))],
+  [
+    'of peak',
+    (r) => (r.derived?.fractionOfPeak == null ? null : percent(r.derived.fractionOfPeak)),
+  ],
+  ['disp/step', (r) => (r.measured?.gpuWork ? String(r.measured.gpuWork.dispatches) : null)],
+  ['syncs/step', (r) => (r.measured?.gpuWork ? String(r.measured.gpuWork.syncs) : null)],
+];
+
 /** A fixed-width table (memory in MiB; weights, grads and m+v analytical, the rest measured). */
 export function formatTable(results: BenchResults): string {
   const failed = new Set(results.checks.filter((c) => !c.ok).map((c) => c.caseId));
-  const rows = [HEADERS, ...results.cases.map((r) => row(r, failed))];
-  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const extra = EXTRA_COLUMNS.filter(([, cell]) => results.cases.some((r) => cell(r) !== null));
+  const at = HEADERS.length - 1;
+  const withExtra = (cells: string[], added: string[]) =>
+    cells.length === HEADERS.length ? [...cells.slice(0, at), ...added, cells[at]!] : cells;
+  const headers = withExtra(
+    HEADERS,
+    extra.map(([name]) => name),
+  );
+  const rows = [
+    headers,
+    ...results.cases.map((r) =>
+      withExtra(
+        row(r, failed),
+        extra.map(([, cell]) => cell(r) ?? '-'),
+      ),
+    ),
+  ];
+  const widths = headers.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join('  ');
   return [
-    line(HEADERS),
+    line(headers),
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(line),
   ].join('\n');
@@ -89,10 +118,22 @@ export function formatNotes(results: BenchResults): string {
   const lines = [
     `backend ${env.backend ?? '?'} (${env.tfBackend ?? '?'}), threads ${env.threads ?? 'default'}, ` +
       `${env.cpuModel} x${env.cpuCount}, node ${env.node}${env.gpu ? `, GPU ${env.gpu}` : ''}`,
-    `memory in MiB: weights, grads, adam m+v analytical (float32); activ. = peak - resident, peak, ` +
+    `memory in MiB: weights, grads, adam m+v analytical (float32; galore/fira: + projectors and ` +
+      `projected moments); activ. = peak - resident, peak, ` +
       `RSS (max) measured. plain matmul ceiling ${ceiling ? sig(ceiling / 1e9) : '?'} GFLOP/s`,
     `checks: ${results.summary.checksPassed} passed, ${results.summary.checksFailed} failed`,
   ];
+  if (env.gpuPeak) {
+    lines.push(
+      `  GPU float32 peak ${sig(env.gpuPeak.fp32Flops / 1e12)} TFLOP/s (${env.gpuPeak.name}; ${env.gpuPeak.source}); of peak = model FLOP/s / peak`,
+    );
+  }
+  if (results.cases.some((r) => r.measured?.gpuWork)) {
+    lines.push(
+      '  disp/step, syncs/step: compute dispatches and CPU-GPU waits of one update step as the ' +
+        'trainer runs it (one more step, untimed; the timed steps add waits to stop their clocks)',
+    );
+  }
   if (results.cases.some((r) => r.measured?.memory.accounting === 'gpu-buffers')) {
     lines.splice(
       2,

@@ -1,5 +1,5 @@
-// One timed update step (forward, backward, clipping, AdamW) and a timed forward pass.
-import { type AdamW, clipByGlobalNormTensor } from '@relora/optim';
+// One timed update step (forward, backward, clipping, the update) and a timed forward pass.
+import { clipByGlobalNormTensor } from '@relora/optim';
 import type { Batch, LossModel } from '@relora/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { now, syncOn } from './measure-kit';
@@ -7,18 +7,26 @@ import { now, syncOn } from './measure-kit';
 export interface StepTiming {
   /** Forward and backward (`tf.variableGrads`), ms. */
   gradMs: number;
-  /** Clipping and AdamW, ms. */
+  /** Clipping and the update (AdamW or the method's), ms. */
   optimizerMs: number;
   loss: number;
+}
+
+/**
+ * The update a step applies to clipped gradients (keyed by `variable.name`; the step disposes
+ * them after): an `@relora/optim` AdamW, or a training method's update (see `method-step.ts`).
+ */
+export interface StepUpdate {
+  applyGradients(grads: tf.NamedTensorMap): void | Promise<void>;
 }
 
 /** Global-norm clip of the reference (`--clip_grad_norm 1.0`). */
 const MAX_GRAD_NORM = 1;
 
-/** Builds the step the reference trains with: loss, gradients, clip to norm 1, AdamW. */
+/** Builds the step the reference trains with: loss, gradients, clip to norm 1, the update. */
 export function createTimedStep(
   model: LossModel,
-  optimizer: AdamW,
+  optimizer: StepUpdate,
   trainable: tf.Variable[],
   batch: Batch,
 ) {
@@ -36,7 +44,7 @@ export function createTimedStep(
     const gradsDone = now();
     // The norm stays unread: a read would add a wait inside the timed clipping and AdamW.
     const clipped = clipByGlobalNormTensor(grads, MAX_GRAD_NORM);
-    optimizer.applyGradients(clipped.grads);
+    await optimizer.applyGradients(clipped.grads);
     await syncOn(lastVariable!);
     const end = now();
     const loss = (await value.data())[0] ?? Number.NaN;

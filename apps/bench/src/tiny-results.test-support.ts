@@ -58,6 +58,7 @@ export function tinyMeasurement(): CaseMeasurement {
     reset: { zeroed: 490, total: 496 },
     loss: { first: 2.3, last: 2.2 },
     twoThreadCeiling: null,
+    gpuWork: null,
     warmupStepsRun: 45,
   };
 }
@@ -137,6 +138,7 @@ export function tinyResults(): BenchResults {
       threads: 1,
       totalMemoryBytes: 8e9,
       gpu: null,
+      gpuPeak: null,
     },
     settings: { steps: 4 },
     flopsFormula: FLOPS_FORMULA,

@@ -1,8 +1,16 @@
 // relora-pretokenize under hostile input (issue 19): one line naming the option or file, the
 // expected exit code, no stack trace, and nothing written or changed on disk.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 // Shared with the other CLI's hostile-input test; node-only, so not in @relora/testing's index.
 import { treeSnapshot } from '@relora/testing/node';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +29,8 @@ writeFileSync(
   badUtf8,
   Buffer.concat([Buffer.from('{"text":"ok"}\n'), Buffer.from('{"text":"caf\xe9"}\n', 'latin1')]),
 );
+/** A pid no process has: a child that has exited. */
+const deadPid = spawnSync(process.execPath, ['-e', '']).pid as number;
 const fresh = () => join(root, `out-${Math.random().toString(36).slice(2)}`);
 
 const snapshot = () => treeSnapshot(root);
@@ -76,5 +86,24 @@ describe('relora-pretokenize on hostile input', () => {
     expect(await runPretokenizeCli([text, '--out', dir], quiet, quiet)).toBe(0);
     expect(await runPretokenizeCli([text, '--out', dir, '--overwrite'], quiet, quiet)).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).documents).toBe(1);
+  });
+
+  it('puts back the shard folder a killed --overwrite had moved aside, and removes its temporary folder', async () => {
+    const dir = fresh();
+    const quiet = () => {};
+    expect(await runPretokenizeCli([text, '--out', dir], quiet, quiet)).toBe(0);
+    const shards = treeSnapshot(dir);
+    // killed between its two renames: the shards moved aside, the new ones not yet in place
+    const temp = join(root, `.${basename(dir)}.tmp-${deadPid}-1`);
+    renameSync(dir, `${temp}.old`);
+    mkdirSync(temp);
+    writeFileSync(join(temp, 'shard-00000.bin'), 'partial');
+    const err: string[] = [];
+    expect(await runPretokenizeCli([text, '--out', dir], quiet, (l) => err.push(l))).toBe(1);
+    expect(err).toEqual([
+      `relora-pretokenize: ${dir} already exists and is not empty; pass overwrite: true (CLI --overwrite) to replace it`,
+    ]);
+    expect(treeSnapshot(dir)).toEqual(shards);
+    expect(readdirSync(root).filter((name) => name.includes('.tmp-'))).toEqual([]);
   });
 });

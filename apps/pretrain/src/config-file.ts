@@ -1,6 +1,6 @@
 // Reads a JSON or YAML options file into typed option values, naming the file and key on any error.
 import { readFileSync, statSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { findOption, type OptionValue } from './option-table';
 import { parseOptionValue, UsageError } from './parse-value';
 
@@ -33,8 +33,11 @@ export function readConfigFile(path: string): Record<string, OptionValue> {
     );
   }
   let data: unknown;
+  // YAML's own spelling of the numbers it reads as hex or octal (`0x10`, `0o17`), by key.
+  let nonDecimal = new Map<string, string>();
   try {
-    data = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+    if (/\.json$/i.test(path)) data = JSON.parse(text);
+    else ({ data, nonDecimal } = parseYamlOptions(text));
   } catch (error) {
     throw new UsageError(
       `--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
@@ -51,7 +54,29 @@ export function readConfigFile(path: string): Record<string, OptionValue> {
     const option = findOption(name);
     if (!option || option.key === 'config')
       throw new UsageError(`${path}: unknown option "${name}"`);
-    values[option.key] = parseOptionValue(option, raw, `${path}: ${name}`);
+    // as its text, so that a YAML hex or octal number is refused as the same flag would be
+    values[option.key] = parseOptionValue(option, nonDecimal.get(name) ?? raw, `${path}: ${name}`);
   }
   return values;
+}
+
+/**
+ * YAML text as plain data, and the source text of each top-level value YAML 1.2 reads as a hex
+ * or octal number: options take decimal notation only, from a file as from a flag.
+ */
+function parseYamlOptions(text: string): { data: unknown; nonDecimal: Map<string, string> } {
+  const doc = parseDocument(text);
+  const error = doc.errors[0];
+  if (error) throw error;
+  const nonDecimal = new Map<string, string>();
+  if (isMap(doc.contents))
+    for (const { key, value } of doc.contents.items)
+      if (
+        isScalar(key) &&
+        isScalar(value) &&
+        (value.format === 'HEX' || value.format === 'OCT') &&
+        typeof value.source === 'string'
+      )
+        nonDecimal.set(String(key.value), value.source);
+  return { data: doc.toJS(), nonDecimal };
 }

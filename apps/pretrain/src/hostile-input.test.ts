@@ -29,6 +29,13 @@ mkdirSync(join(autoDir, 'checkpoints', 'model_4'), { recursive: true });
 // the tiny model at half the width
 const halfWidth = { ...JSON.parse(readFileSync(modelConfig, 'utf8')), hidden_size: 16 };
 writeFileSync(join(autoDir, 'checkpoints', 'model_4', 'config.json'), JSON.stringify(halfWidth));
+// Hex and octal numbers in options files, refused as on the command line.
+const hexYaml = join(root, 'hex.yaml');
+writeFileSync(hexYaml, 'lr: 0x10\n');
+const octalYaml = join(root, 'octal.yaml');
+writeFileSync(octalYaml, 'seed: 0o17\n');
+const hexJson = join(root, 'hex.json');
+writeFileSync(hexJson, '{"lr": 0x10}\n');
 const badUtf8 = join(root, 'latin1.jsonl');
 writeFileSync(
   badUtf8,
@@ -61,12 +68,26 @@ const CASES: Array<[string[], RegExp]> = [
   [['--max_length', '128'], /^--max-length: at most the model's max_position_embeddings \(64\)/],
   [['--lora_r', '64'], /^--lora-r: at most the model width \(hidden_size 32\), got 64$/],
   [['--lora_r', '1e15'], /^--lora-r: expected an integer, got "1e15"/],
+  [
+    ['--model_config', '1b'],
+    /^--model-config: 1b needs at least 1\d\.\d GiB \(weights, gradients and AdamW state\), more than the wasm backend's 4\.0 GiB heap; choose a smaller model or another --backend$/,
+  ],
+  [
+    ['--model_config', '7b', '--warm_start_steps', '0'],
+    /^--model-config: 7b needs at least \d+\.\d GiB \(its weights\), more than the wasm backend's 4\.0 GiB heap/,
+  ],
   [['--save_dir', ''], /^--save-dir: expected a path, got an empty string$/],
   [['--save_dir', aFile], /^--save-dir: .*a-file is a file, not a directory$/],
   [['--save_dir', join(aFile, 'run')], /^--save-dir: cannot create .*: .*a-file is a file/],
   [['--config', '/dev/zero'], /^--config: \/dev\/zero is not a regular file/],
   [['--config', bigConfig], /^--config: .*big\.yaml is \d+ bytes; .* at most 1048576 \(1 MiB\)$/],
   [['--config', ''], /^--config: expected a file path, got an empty string$/],
+  [
+    ['--config', hexYaml],
+    /^.*hex\.yaml: lr: expected a number, got "0x10" \(decimal notation only\)$/,
+  ],
+  [['--config', octalYaml], /^.*octal\.yaml: seed: expected an integer, got "0o17"/],
+  [['--config', hexJson], /^--config: .*hex\.json is not valid JSON: /],
   [['--eval_every', '0', '--eval_tokens', '100000000'], /^--eval-tokens: the validation split/],
   [
     ['--resume_from', runDir],

@@ -1,5 +1,6 @@
 // Every relora-pretrain option: its flag, the reference's name, its type, its default (the demo run) and its help.
 import { INIT_BACKEND_DEFAULTS } from '@relora/backend';
+import { type MethodName, TRAINING_METHODS } from '@relora/trainer';
 
 /** How a value is parsed from a flag or a config file. */
 export type OptionKind = 'int' | 'float' | 'string' | 'bool' | 'choice' | 'tokens';
@@ -82,7 +83,31 @@ export const cliOptions = [
     1,
     "threads computing gradients (wasm or cpu backend): whole micro-batches each when --total-batch-size / --batch-size is a multiple of it, else a share of every micro-batch's rows",
   ),
+  opt(
+    'distributed',
+    'choice',
+    'auto',
+    'processes training together over MPI: auto = when started by mpirun, mpiexec or srun (their variables are set), mpi = always, none = never; each rank takes its share of every update step, rank 0 logs and saves',
+    ['auto', 'mpi', 'none'],
+  ),
+  opt(
+    'checksumEvery',
+    'int',
+    100,
+    "across MPI ranks, compare the weights' checksums every N update steps (and after each restart); 0: only at the start and after restarts",
+  ),
   // training
+  opt(
+    'method',
+    'choice',
+    null,
+    `training method; sets --mode (galore and fira: full, every weight trained with rank-r projected Adam); default: --mode's. ${Object.values(
+      TRAINING_METHODS,
+    )
+      .map((m) => `${m.name}: ${m.summary}`)
+      .join('; ')}`,
+    Object.keys(TRAINING_METHODS) as MethodName[],
+  ),
   opt('mode', 'choice', 'relora', 'what trains: full-rank, plain LoRA, or ReLoRA', [
     'full',
     'lora',
@@ -140,9 +165,9 @@ export const cliOptions = [
     125,
     'full-rank update steps before switching to LoRA/ReLoRA; 0 for none',
   ),
-  opt('warmStartLr', 'float', 2e-3, 'peak learning rate of the full-rank warm start'),
+  opt('warmStartLr', 'float', 1e-3, 'peak learning rate of the full-rank warm start'),
   // LoRA and restarts
-  opt('relora', 'int', 75, 'merge-and-reinit period in update steps (ReLoRA restarts)'),
+  opt('relora', 'int', 125, 'merge-and-reinit period in update steps (ReLoRA restarts)'),
   opt('loraR', 'int', 32, 'LoRA rank'),
   opt('loraAlpha', 'float', 32, 'LoRA alpha (scaling = alpha / r)'),
   opt('loraDropout', 'float', 0.1, 'dropout on the LoRA branch input'),
@@ -159,6 +184,72 @@ export const cliOptions = [
     'float',
     0,
     'instead: magnitude-prune this fraction of the LoRA Adam moments',
+  ),
+  opt(
+    'optimizerPruningMask',
+    'choice',
+    'joint',
+    "pruning masks of Adam's m and v: joint (one mask, by |m|/sqrt(v)) or independent (the reference's; magnitude 0.99 diverges on small models)",
+    ['joint', 'independent'],
+  ),
+  // GaLore and Fira (the official code's names)
+  opt('rank', 'int', 32, 'GaLore/Fira projection rank r; CoLA and SST rank'),
+  opt(
+    'updateProjGap',
+    'int',
+    50,
+    'GaLore/Fira steps between projector refreshes (SVD of the gradient)',
+  ),
+  opt(
+    'galoreScale',
+    'float',
+    0.25,
+    "GaLore/Fira scale alpha of the projected update (Fira's alpha)",
+  ),
+  opt('projType', 'choice', 'std', 'GaLore projection side: std projects the shorter side', [
+    'std',
+  ]),
+  opt('gamma', 'float', 1.01, "Fira's norm-growth limiter (1.01 in the official code)"),
+  opt(
+    'firaResidual',
+    'choice',
+    'code',
+    "Fira's residual: code (the official code's: alpha on the projected part only) or paper (Algorithm 1)",
+    ['code', 'paper'],
+  ),
+  // SwitchLoRA (the official code's names; rank, alpha and dropout are --lora-r, --lora-alpha, --lora-dropout)
+  opt(
+    'switchLoraInterval',
+    'float',
+    40,
+    'SwitchLoRA: at first each LoRA vector switches about once every N update steps',
+  ),
+  opt(
+    'switchLoraDescentRate',
+    'float',
+    0.1,
+    'SwitchLoRA: the switch interval triples every this fraction of --num-training-steps',
+  ),
+  opt(
+    'adamWarmStep',
+    'int',
+    5,
+    "SwitchLoRA: update steps a switched vector's counterpart stays frozen (-1: none)",
+  ),
+  // SST (the paper's terms; the official code could not be read, methods.md 4.3)
+  opt(
+    'sstIterationInterval',
+    'int',
+    200,
+    'SST: update steps between resamples of the --rank trained singular-vector pairs',
+  ),
+  opt('sstNumIterations', 'int', 4, 'SST: resamples per round; a re-SVD ends each round'),
+  opt(
+    'sstSampling',
+    'choice',
+    'sigma',
+    'SST: how pairs are drawn: sigma (proportional to the singular values) or mixed (half uniform)',
+    ['sigma', 'mixed'],
   ),
   // evaluation, checkpoints, output
   opt('evalEvery', 'int', 50, 'evaluate every N update steps; 0 disables'),

@@ -5,19 +5,20 @@ import { type BackendInfo, initBackend } from '@relora/backend';
 import type { DataLoaders, Tokenizer } from '@relora/data';
 import { openDataLoaders, resolveTokenizer, type SourceSpec } from '@relora/data/node';
 import {
-  createLlama,
   fromHfConfig,
   LLAMA_PRESETS,
   type LlamaConfig,
   type LlamaModel,
   type LlamaPresetName,
   llamaPreset,
-  toHfConfig,
 } from '@relora/llama';
-import { type CheckpointState, checkResumable, type TrainerOptions } from '@relora/trainer';
-import { listCheckpoints, readCheckpointConfig, readCheckpointState } from '@relora/trainer/node';
+import type { CheckpointState, TrainerOptions } from '@relora/trainer';
+import { readCheckpointConfig, readCheckpointState } from '@relora/trainer/node';
+import { checkColaRun, createRunModel } from './cola-run';
+import { checkModelFits } from './memory-check';
 import { UsageError } from './parse-value';
 import type { ResolvedConfig } from './resolve-config';
+import { autoresumePoint, checkSameModel, type ResumePoint, resumePointAt } from './resume-point';
 
 /** A run ready to start. */
 export interface PreparedRun {
@@ -28,6 +29,8 @@ export interface PreparedRun {
   trainer: TrainerOptions;
   /** Checkpoint to resume from (its training state checked against this run). */
   resumeFrom?: string;
+  /** That checkpoint read and checked whole, and what --autoresume passed over. */
+  resume?: ResumePoint;
   /** Warmed-up checkpoint to start LoRA from, its update step and its training state (if any). */
   warmedUp?: { dir: string; step: number; state?: CheckpointState };
   createModel(): LlamaModel;
@@ -85,21 +88,6 @@ function modelConfigOf(spec: string, tokenizer: Tokenizer, maxLength: number): L
   return config;
 }
 
-function sameModel(dir: string, config: LlamaConfig): void {
-  const saved = JSON.stringify(toHfConfig(readCheckpointConfig(dir)));
-  if (saved !== JSON.stringify(toHfConfig(config))) {
-    throw new Error(
-      `${join(dir, 'config.json')} describes another model than --model-config (${JSON.stringify(toHfConfig(config))})`,
-    );
-  }
-}
-
-function checkpointToResume(c: ResolvedConfig): string | undefined {
-  if (typeof c.values.resumeFrom === 'string') return c.values.resumeFrom;
-  if (c.values.autoresume !== true) return undefined;
-  return listCheckpoints(join(c.saveDir, 'checkpoints')).at(-1)?.path;
-}
-
 /** Builds and checks everything; throws a {@link UsageError} naming the option or file at fault. */
 export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
   const v = c.values;
@@ -115,17 +103,27 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
     throw new UsageError(
       `--lora-r: at most the model width (hidden_size ${modelConfig.hiddenSize}), got ${trainer.loraR}`,
     );
-  const resumeFrom = checkpointToResume(c);
-  if (resumeFrom) {
-    await guard(typeof v.resumeFrom === 'string' ? '--resume-from' : '--autoresume', () => {
-      sameModel(resumeFrom, modelConfig);
-      checkResumable(readCheckpointState(resumeFrom), trainer, resumeFrom);
-    });
-  }
+  checkColaRun(trainer, modelConfig, v.workers as number);
+  const resumeFrom = v.resumeFrom;
+  const resume =
+    typeof resumeFrom === 'string'
+      ? await guard('--resume-from', () => resumePointAt(resumeFrom, modelConfig, trainer))
+      : v.autoresume === true
+        ? await guard('--autoresume', () => autoresumePoint(c.saveDir, modelConfig, trainer))
+        : undefined;
+  // A full-rank phase is ahead unless the run resumes in or warms up into the LoRA phase.
+  const fullRank =
+    trainer.mode === 'full' ||
+    (resume
+      ? resume.checkpoint.state.phase === 'full'
+      : trainer.warmStartSteps > 0 && typeof v.warmedUpModel !== 'string');
+  checkModelFits(backend.name, modelConfig, fullRank, v.modelConfig);
   let warmedUp: PreparedRun['warmedUp'];
   if (typeof v.warmedUpModel === 'string') {
     const dir = v.warmedUpModel;
-    await guard('--warmed-up-model', () => sameModel(dir, modelConfig));
+    await guard('--warmed-up-model', () =>
+      checkSameModel(dir, readCheckpointConfig(dir), modelConfig),
+    );
     // resolveConfig set warmStartSteps to the checkpoint's step
     const state = existsSync(join(dir, 'training_state.json'))
       ? readCheckpointState(dir)
@@ -161,8 +159,8 @@ export async function prepareRun(c: ResolvedConfig): Promise<PreparedRun> {
     loaders,
     modelConfig,
     trainer,
-    ...(resumeFrom ? { resumeFrom } : {}),
+    ...(resume ? { resumeFrom: resume.dir, resume } : {}),
     ...(warmedUp ? { warmedUp } : {}),
-    createModel: () => createLlama(modelConfig, { seed: trainer.seed }),
+    createModel: () => createRunModel(modelConfig, trainer),
   };
 }

@@ -1,11 +1,13 @@
 // Defaults < config file < flags, then the reference's derived options and every consistency check.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { unwritablePath } from '@relora/data/node';
 import {
   OptionError,
   resolveTrainerOptions,
   TRAINER_DEFAULTS,
   type TrainerOptions,
+  trainingMethod,
 } from '@relora/trainer';
 import { readCheckpointState } from '@relora/trainer/node';
 import { readConfigFile } from './config-file';
@@ -29,6 +31,13 @@ function timestamp(now: Date): string {
 
 /** Applies the reference's switches: --use_peft, --relora implying ReLoRA, --max_train_tokens, pruning vs reset. */
 function derive(v: Record<string, OptionValue>, explicit: Set<string>): void {
+  // --method sets the mode and, where not given, its recipe's options (e.g. galore: one cosine).
+  const method = typeof v.method === 'string' ? trainingMethod(v.method) : undefined;
+  if (method) {
+    v.mode = method.mode;
+    for (const [key, value] of Object.entries(method.recipe ?? {}))
+      if (!explicit.has(key)) v[key] = value as OptionValue;
+  }
   if (explicit.has('usePeft') && v.usePeft !== null) {
     v.mode =
       v.usePeft === false
@@ -119,17 +128,8 @@ function checkBounds(v: Record<string, OptionValue>): void {
 
 /** The run directory must be a writable directory, or creatable in one; checked before anything is written. */
 function checkSaveDir(saveDir: string): void {
-  let existing = resolve(saveDir);
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  const creating = existing !== resolve(saveDir);
-  const what = creating ? `cannot create ${saveDir}: ${existing}` : saveDir;
-  if (!statSync(existing).isDirectory())
-    throw new UsageError(`--save-dir: ${what} is a file, not a directory`);
-  try {
-    accessSync(existing, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new UsageError(`--save-dir: ${what} is not writable`);
-  }
+  const why = unwritablePath(saveDir);
+  if (why !== undefined) throw new UsageError(`--save-dir: ${why}`);
 }
 
 /** --resume-from names a checkpoint (config.json and training_state.json), not a run directory. */
@@ -164,6 +164,9 @@ function checkAppOptions(v: Record<string, OptionValue>): void {
     throw new UsageError(
       `--workers: each worker needs at least one row of a micro-batch: at most --batch-size (${v.batchSize}), got ${v.workers}`,
     );
+  // Data-parallel threads rebuild LoRA layers only, not SwitchLoRA's: refuse rather than fail later.
+  if ((v.workers as number) > 1 && v.method === 'switchlora')
+    throw new UsageError(`--workers: --method switchlora runs on one thread; use --workers 1`);
   const fraction = v.validationFraction as number;
   if (!(fraction > 0 && fraction < 1))
     throw new UsageError(`--validation-fraction: must be in (0, 1), got ${fraction}`);

@@ -16,7 +16,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { decodeSafetensors, encodeSafetensors } from '@relora/llama';
+import {
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+} from '@relora/llama';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, jsonl, tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
 
@@ -53,12 +58,45 @@ function copyOfBase(): string {
   return dir;
 }
 
-function editState(dir: string, edit: (state: Record<string, unknown>) => void): void {
-  const path = join(dir, 'checkpoints', 'model_2', 'training_state.json');
+function editState(
+  dir: string,
+  edit: (state: Record<string, unknown>) => void,
+  checkpoint = 'model_2',
+): void {
+  const path = join(dir, 'checkpoints', checkpoint, 'training_state.json');
   const state = JSON.parse(readFileSync(path, 'utf8'));
   edit(state);
   writeFileSync(path, JSON.stringify(state));
 }
+
+/**
+ * Edits model_2's optimizer.safetensors and records the new file's hash, so that the check of its
+ * contents, not of its hash, is the one that refuses it.
+ */
+function rewriteOptimizer(dir: string, edit: (file: SafetensorsFile) => void): void {
+  const checkpoint = join(dir, 'checkpoints', 'model_2');
+  const path = join(checkpoint, 'optimizer.safetensors');
+  const file = decodeSafetensors(new Uint8Array(readFileSync(path)));
+  edit(file);
+  const bytes = encodeSafetensors(file.tensors, file.metadata);
+  writeFileSync(path, bytes);
+  editState(dir, (state) => {
+    (state.files as Record<string, string>)['optimizer.safetensors'] = createHash('sha256')
+      .update(bytes)
+      .digest('hex');
+  });
+}
+
+/** Cuts a checkpoint's model.safetensors to half its length, as a full disk or a bad copy would. */
+function truncateModel(checkpoint: string): void {
+  const path = join(checkpoint, 'model.safetensors');
+  const bytes = readFileSync(path);
+  writeFileSync(path, bytes.subarray(0, bytes.length >> 1));
+}
+
+/** The losses of a run directory's metrics.jsonl by update step. */
+const losses = (dir: string) =>
+  jsonl(join(dir, 'metrics.jsonl')).map((m) => [m.update_step, m.loss]);
 
 beforeAll(async () => {
   const result = await cli([...RUN, '--save_dir', base]);
@@ -145,20 +183,40 @@ describe('relora-pretrain refuses, changing nothing', () => {
       'optimizer metadata of the wrong type',
       () => {
         const dir = copyOfBase();
-        const path = join(dir, 'checkpoints', 'model_2', 'optimizer.safetensors');
-        const file = decodeSafetensors(new Uint8Array(readFileSync(path)));
-        const meta = JSON.parse(file.metadata.relora_adamw as string);
-        meta.options.beta1 = '0.9';
-        const bytes = encodeSafetensors(file.tensors, { relora_adamw: JSON.stringify(meta) });
-        writeFileSync(path, bytes);
-        // its recorded hash updated too, so that the metadata check is the one that refuses
-        const statePath = join(dir, 'checkpoints', 'model_2', 'training_state.json');
-        const state = JSON.parse(readFileSync(statePath, 'utf8'));
-        state.files['optimizer.safetensors'] = createHash('sha256').update(bytes).digest('hex');
-        writeFileSync(statePath, JSON.stringify(state));
+        rewriteOptimizer(dir, (file) => {
+          const meta = JSON.parse(file.metadata.relora_adamw as string);
+          meta.options.beta1 = '0.9';
+          file.metadata.relora_adamw = JSON.stringify(meta);
+        });
         return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_2')] };
       },
       /optimizer.safetensors: relora_adamw metadata: options.beta1 must be a finite number/,
+    ],
+    [
+      'an optimizer moment stored as I32',
+      () => {
+        const dir = copyOfBase();
+        rewriteOptimizer(dir, (file) => {
+          const [key, t] = [...file.tensors][0] as [string, SafetensorsTensor];
+          file.tensors.set(key, { ...t, dtype: 'I32' });
+        });
+        return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_2')] };
+      },
+      /optimizer.safetensors: .* is I32, not F32$/,
+    ],
+    [
+      'an optimizer moment of a transposed shape',
+      () => {
+        const dir = copyOfBase();
+        rewriteOptimizer(dir, (file) => {
+          const [key, t] = [...file.tensors].find(
+            ([, t]) => t.shape.length === 2 && t.shape[0] !== t.shape[1],
+          ) as [string, SafetensorsTensor];
+          file.tensors.set(key, { ...t, shape: [...t.shape].reverse() });
+        });
+        return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_2')] };
+      },
+      /optimizer.safetensors: relora_adamw metadata: .* has shape \[\d+,\d+\], the slot \[\d+,\d+\]$/,
     ],
     [
       'a flipped bit in a checkpoint tensor file',
@@ -172,6 +230,35 @@ describe('relora-pretrain refuses, changing nothing', () => {
         return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_2')] };
       },
       /optimizer.safetensors: SHA-256 [0-9a-f]{64} differs from [0-9a-f]{64} in training_state.json/,
+    ],
+    [
+      'a truncated model.safetensors in a LoRA-phase checkpoint',
+      () => {
+        const dir = copyOfBase();
+        truncateModel(join(dir, 'checkpoints', 'model_4'));
+        return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_4')] };
+      },
+      /^relora-pretrain: error: --resume-from: .*model_4\/model.safetensors: SHA-256 [0-9a-f]{64} differs/,
+    ],
+    [
+      'a truncated model.safetensors in a LoRA-phase checkpoint without hashes',
+      () => {
+        const dir = copyOfBase();
+        truncateModel(join(dir, 'checkpoints', 'model_4'));
+        editState(dir, (s) => delete s.files, 'model_4');
+        return { dir, argv: ['--resume_from', join(dir, 'checkpoints', 'model_4')] };
+      },
+      /^relora-pretrain: error: --resume-from: .*model_4\/model.safetensors: /,
+    ],
+    [
+      '--autoresume where every checkpoint is damaged',
+      () => {
+        const dir = copyOfBase();
+        truncateModel(join(dir, 'checkpoints', 'model_4'));
+        truncateModel(join(dir, 'checkpoints', 'model_2'));
+        return { dir, argv: ['--save_dir', dir, '--autoresume'] };
+      },
+      /^relora-pretrain: error: --autoresume: no checkpoint in .*checkpoints can be resumed: .*model_4\/model.safetensors: SHA-256 .*; .*model_2\/model.safetensors: SHA-256 /,
     ],
     [
       'a resume with another --lora_r',
@@ -280,5 +367,75 @@ describe('relora-pretrain keeps a run directory to one run', () => {
     expect(readdirSync(checkpoints).sort()).toEqual(['model_2', 'model_4']);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
     expect(jsonl(join(dir, 'metrics.jsonl')).map((m) => m.update_step)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('--autoresume passes over a damaged newest checkpoint, sets it aside and says so in one line', async () => {
+    const dir = copyOfBase();
+    const damaged = join(dir, 'checkpoints', 'model_4');
+    expect(JSON.parse(readFileSync(join(damaged, 'training_state.json'), 'utf8')).phase).toBe(
+      'lora',
+    );
+    truncateModel(damaged);
+    const before = snapshot(damaged);
+    const result = await cli([...RUN, '--save_dir', dir, '--autoresume']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const notes = result.out.split('\n').filter((l) => l.startsWith('--autoresume:'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^--autoresume: model_4 is damaged \(.*model_4\/model.safetensors: SHA-256 .*\); set aside as model_4.damaged; resuming from model_2$/,
+    );
+    expect(snapshot(`${damaged}.damaged`)).toEqual(before);
+    expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual([
+      'model_2',
+      'model_4',
+      'model_4.damaged',
+    ]);
+    expect(losses(dir)).toEqual(losses(base));
+    expect(jsonl(join(dir, 'eval.jsonl'))).toEqual(jsonl(join(base, 'eval.jsonl')));
+    // the checkpoint written again is whole
+    const again = await cli([...RUN, '--resume_from', damaged]);
+    expect(again.err).toBe('');
+    expect(again.code).toBe(0);
+  });
+
+  it('--autoresume after an interrupted resume from an earlier checkpoint resumes where the logs end', async () => {
+    const dir = copyOfBase();
+    // a resume from model_2 killed after logging step 3: model_4 is of the run before it
+    const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n');
+    writeFileSync(join(dir, 'metrics.jsonl'), `${metrics.slice(0, 3).join('\n')}\n`);
+    const evals = jsonl(join(dir, 'eval.jsonl')).filter((e) => (e.update_step as number) <= 2);
+    writeFileSync(join(dir, 'eval.jsonl'), evals.map((e) => `${JSON.stringify(e)}\n`).join(''));
+    const result = await cli([...RUN, '--save_dir', dir, '--autoresume']);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      "--autoresume: model_4, past metrics.jsonl's last step 3, left by an interrupted resume from an earlier checkpoint, will be rewritten; resuming from model_2",
+    );
+    expect(losses(dir)).toEqual(losses(base));
+    expect(jsonl(join(dir, 'eval.jsonl'))).toEqual(jsonl(join(base, 'eval.jsonl')));
+  });
+
+  it('a run whose weights stop being finite fails in one line naming the last good checkpoint', async () => {
+    const dir = join(root, `case-${fresh++}`);
+    const diverging = ['--lr', '1e30', '--clip_grad_norm', '0', '--warmup_steps', '1'];
+    const result = await cli([...RUN, ...diverging, '--save_dir', dir]);
+    expect(result.code).toBe(1);
+    expect(result.err).toBe(
+      `relora-pretrain: validation loss is NaN at update step 4: the weights are no longer finite, so no checkpoint of this step was saved; the last good state is ${join(dir, 'checkpoints', 'model_2')} (continue from it with --resume-from and a lower --lr or --clip-grad-norm)`,
+    );
+    expect(readdirSync(join(dir, 'checkpoints'))).toEqual(['model_2']);
+    // before any checkpoint, it says that none was saved
+    const early = join(root, `case-${fresh++}`);
+    const none = await cli([
+      ...RUN,
+      ...diverging,
+      ...['--warm_start_steps', '0', '--num_training_steps', '8', '--save_every', '4'],
+      ...['--eval_every', '4', '--save_dir', early],
+    ]);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(
+      /^relora-pretrain: training loss is NaN at update step \d: stopped without applying that update; no checkpoint was saved before it \(try a lower --lr or --clip-grad-norm\)$/,
+    );
   });
 });

@@ -2,7 +2,7 @@
 import { adapterName, describeSkippedBackends } from '@relora/backend';
 import type { Tokenizer } from '@relora/data';
 import type { LlamaModel } from '@relora/llama';
-import type { Trainer } from '@relora/trainer';
+import { type Trainer, trainingMethod } from '@relora/trainer';
 import type { RunDirectory } from '@relora/trainer/node';
 import type { PreparedRun } from './prepare-run';
 import type { Progress } from './progress';
@@ -70,9 +70,10 @@ export function describeRun(
     .filter(([name]) => !name.includes('.lora_'))
     .reduce((n, [, v]) => n + v.size, 0);
   const plan =
-    o.mode === 'full'
+    (o.method && trainingMethod(o.method)?.describe?.(o)) ??
+    (o.mode === 'full'
       ? 'full-rank training'
-      : `${o.warmStartSteps > 0 && !run.warmedUp ? `full-rank warm start for ${o.warmStartSteps} steps, then ` : ''}${o.mode === 'relora' ? `ReLoRA (r=${o.loraR}, merge every ${o.relora} steps, ${Math.max(0, (o.numTrainingSteps - o.warmStartSteps) / (o.relora ?? 1) - 1)} restarts)` : `LoRA (r=${o.loraR}${o.warmStartSteps > 0 || trainer.updateStep > 0 ? '' : ', from scratch: no frozen weights'})`}`;
+      : `${o.warmStartSteps > 0 && !run.warmedUp ? `full-rank warm start for ${o.warmStartSteps} steps, then ` : ''}${o.mode === 'relora' ? `ReLoRA (r=${o.loraR}, merge every ${o.relora} steps, ${Math.max(0, (o.numTrainingSteps - o.warmStartSteps) / (o.relora ?? 1) - 1)} restarts)` : `LoRA (r=${o.loraR}${o.warmStartSteps > 0 || trainer.updateStep > 0 ? '' : ', from scratch: no frozen weights'})`}`);
   const skipped = verbose ? describeSkippedBackends(run.backend) : undefined;
   return [
     `relora-pretrain: ${plan}; ${o.numTrainingSteps} update steps of ${o.totalBatchSize} x ${o.maxLength} tokens (micro-batch ${o.batchSize}), ${o.scheduler} LR peak ${o.lr}`,

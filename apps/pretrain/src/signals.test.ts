@@ -1,44 +1,24 @@
 // Signals: in a real process the CLI finishes the update step, saves a checkpoint and exits 0; the
 // handlers' phases (start-up, saving, after the loop) with an injected exit.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Trainer } from '@relora/trainer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SIGNAL_EXIT, StopSignals } from './signals';
-import { tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
-
-const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+import { spawnCli, tinyArgs, writeTinyModelConfig } from './tiny-run.test-support';
 
 it.each([
   'SIGINT',
   'SIGHUP',
 ] as const)('stops on %s after the current step, saves, and exits 0', async (signal) => {
   const root = mkdtempSync(join(tmpdir(), 'relora-sigint-'));
-  // tsx with tsconfig paths runs the CLI from source, like vitest, without a build.
-  const tsconfig = join(root, 'tsconfig.json');
-  const paths = {
-    '@relora/*/node': [`${repo}/packages/*/src/node.ts`],
-    '@relora/*': [`${repo}/packages/*/src/index.ts`],
-  };
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', paths } }),
-  );
   const saveDir = join(root, 'run');
   const flags = tinyArgs(
     writeTinyModelConfig(root),
     `--num_training_steps 400 --warm-start-steps 0 --relora 100 --eval_every 0 --save_every 1000 --log-every 1 --save_dir ${saveDir}`,
   );
-  const args = ['--import', 'tsx', join(repo, 'apps/pretrain/src/cli.ts'), ...flags];
-  // node itself with the tsx loader: the tsx binary would relay signals through a parent process.
-  const child = spawn(process.execPath, args, {
-    cwd: repo,
-    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnCli(flags, { tmp: root });
   let stdout = '';
   let stderr = '';
   let signalled = false;

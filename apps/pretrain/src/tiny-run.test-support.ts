@@ -1,8 +1,12 @@
 // Shared by the CLI tests: a one-layer model config, the flags of a run that takes seconds, the
-// CLI run in-process, and its JSON lines read back.
+// CLI run in-process or in a child process, and its JSON lines read back.
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from './main';
+
+const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 /** Writes a 1-layer, d = 32 Hugging Face config.json into `dir`; returns its path. */
 export function writeTinyModelConfig(dir: string): string {
@@ -49,4 +53,35 @@ export function jsonl(path: string): Array<Record<string, number>> {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
+}
+
+/**
+ * Starts the CLI from source in a child process, as a user runs it: node itself with the tsx
+ * loader and the workspace's paths (like vitest, no build; the tsx binary would relay signals
+ * through a parent process). `tmp`: a directory for the loader's tsconfig.json; `preload`:
+ * modules imported before the CLI.
+ */
+export function spawnCli(
+  args: readonly string[],
+  {
+    tmp,
+    env = {},
+    preload = [],
+  }: { tmp: string; env?: Record<string, string>; preload?: string[] },
+): ChildProcessWithoutNullStreams {
+  const tsconfig = join(tmp, 'tsconfig.json');
+  const paths = {
+    '@relora/*/node': [`${repo}/packages/*/src/node.ts`],
+    '@relora/*': [`${repo}/packages/*/src/index.ts`],
+  };
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', paths } }),
+  );
+  const imports = ['tsx', ...preload].flatMap((m) => ['--import', m]);
+  return spawn(process.execPath, [...imports, join(repo, 'apps/pretrain/src/cli.ts'), ...args], {
+    cwd: repo,
+    env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as unknown as ChildProcessWithoutNullStreams;
 }

@@ -4,6 +4,8 @@ export type { KernelError } from './kernel-table';
 export type { MemoryReport } from './memory/memory-report';
 export { memoryReport, resetPeakMemory } from './memory/memory-report';
 export { copyTensorInto, tensorFromValues } from './memory/tensor-values';
+export type { GpuWorkCounter, GpuWorkCounts } from './profile/gpu-work';
+export { countGpuWork } from './profile/gpu-work';
 export { CPU_KERNELS, registerCpuKernels } from './register-cpu-kernels';
 export { registerWasmKernels, WASM_KERNELS } from './register-wasm-kernels';
 export { registerWebGpuKernels, WEBGPU_KERNELS } from './register-webgpu-kernels';
@@ -15,4 +17,4 @@ export {
   releaseBackend,
 } from './select/init-backend';
 export type { WebGpuAdapter } from './select/webgpu';
-export { adapterName, takeDeviceErrors } from './select/webgpu';
+export { adapterName, probeWebGpuAdapter, takeDeviceErrors } from './select/webgpu';

@@ -13,7 +13,7 @@ import { webgpuAddNConfig } from './replacements/webgpu-add-n';
 const WEBGPU_TABLE: readonly KernelEntry[] = constantEntries([
   [
     adamwUpdateWebGpuConfig,
-    "AdamW's update of one variable in 3 passes, one per output (the ops path runs ~14 kernels per variable)",
+    "AdamW's update of one variable in one pass writing p, m and v (the ops path runs ~14 kernels per variable)",
   ],
   [
     dropoutMaskWebGpuConfig,
@@ -25,9 +25,9 @@ const WEBGPU_TABLE: readonly KernelEntry[] = constantEntries([
   ],
   [
     rmsNormWebGpuConfig,
-    "@relora/llama's RMSNorm in 2 passes (row sums, then y), saving 1/rms for backward (6 kernels)",
+    "@relora/llama's RMSNorm in one pass (a workgroup per row), saving 1/rms for backward (6 kernels)",
   ],
-  [rmsNormGradWebGpuConfig, "RMSNorm's gradient for x and the weight in 3 passes (~20 kernels)"],
+  [rmsNormGradWebGpuConfig, "RMSNorm's gradient for x and the weight in 2 passes (~20 kernels)"],
 ]);
 
 // Replacements of stock webgpu kernels: each config wraps the stock kernel it is built from.

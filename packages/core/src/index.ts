@@ -1,5 +1,6 @@
 // Public API of @relora/core: the contracts every other package shares.
 
+export type { Communicator } from './communicator';
 export type { AdamWUpdateAttrs } from './kernels/adamw-update';
 export { ADAMW_UPDATE_KERNEL, adamwConstants, adamwUpdateValues } from './kernels/adamw-update';
 export type { DropoutMaskAttrs, DropoutSeed } from './kernels/dropout-mask';

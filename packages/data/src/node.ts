@@ -9,7 +9,13 @@ export { BadLineError, JSONL_SOURCE_DEFAULTS, JsonlSource } from './node/jsonl-s
 export type { SourceSpec } from './node/open-source';
 export { openSource } from './node/open-source';
 export type { PretokenizeOptions } from './node/pretokenize';
-export { checkOutDir, PRETOKENIZE_DEFAULTS, pretokenize } from './node/pretokenize';
+export {
+  checkOutDir,
+  cleanPretokenizeDebris,
+  PRETOKENIZE_DEFAULTS,
+  pretokenize,
+  processAlive,
+} from './node/pretokenize';
 export { resolveTokenizer } from './node/resolve-tokenizer';
 export type { ShardEntry, ShardIndex } from './node/shard-format';
 export { readShardIndex, SHARD_FORMAT, SHARD_FORMAT_VERSION } from './node/shard-format';
@@ -17,3 +23,4 @@ export type { OpenShardsOptions } from './node/shard-store';
 export { openShards, ShardStore } from './node/shard-store';
 export type { TextSourceOptions } from './node/text-source';
 export { TEXT_SOURCE_DEFAULTS, textDocuments } from './node/text-source';
+export { unwritablePath } from './node/writable-path';

@@ -8,7 +8,13 @@ export { GENERATE_DEFAULTS } from './generate';
 export type { HfLlamaConfig } from './hf-config';
 export { fromHfConfig, hfConfigJson, toHfConfig } from './hf-config';
 export { createLlama } from './llama-model';
-export type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model-types';
+export type {
+  CreateLlamaOptions,
+  LinearSlot,
+  LlamaModel,
+  LossOptions,
+} from './llama-model-types';
+export type { MlpGateActivation } from './mlp';
 export type { HasNamedParameters, ModelParameterCounts, ParameterGroup } from './parameter-count';
 export { countParameters, parameterGroup } from './parameter-count';
 export type { ParameterEntry } from './parameter-layout';
@@ -26,4 +32,5 @@ export {
   floatBytesToFloat32,
   SAFETENSORS_DTYPE_BYTES,
 } from './safetensors-dtypes';
+export { normalInit } from './seeded-init';
 export { loadStateDict, modelStateDict, modelToSafetensors } from './state-dict';

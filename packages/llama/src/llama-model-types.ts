@@ -4,6 +4,7 @@ import type { ApplyOptions, Linear, LinearHost } from '@relora/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from './config';
 import type { GenerateOptions } from './generate';
+import type { MlpGateActivation } from './mlp';
 
 /** Options of `createLlama`. */
 export interface CreateLlamaOptions {
@@ -11,6 +12,26 @@ export interface CreateLlamaOptions {
   seed?: number;
   /** false skips the random init (weights 0, norms 1): cheaper when a checkpoint overwrites them. Default true. */
   initialize?: boolean;
+  /**
+   * Builds the layer of a projection slot in place of the dense kernel (e.g. a factored layer of
+   * another parametrisation); returning undefined keeps the dense kernel. The layer must map
+   * `inFeatures` -> `outFeatures`; the model owns and disposes it.
+   */
+  linear?: (slot: LinearSlot) => Linear | undefined;
+  /**
+   * The activation of the MLP's gate branch: 'silu' is SwiGLU, down(silu(gate(x)) * up(x));
+   * 'identity' gives down(gate(x) * up(x)), for projections that carry their own non-linearity
+   * (CoLA's `only_lr_act`). Default 'silu'.
+   */
+  mlpGateActivation?: MlpGateActivation;
+}
+
+/** A projection slot as {@link CreateLlamaOptions.linear} sees it. */
+export interface LinearSlot {
+  /** Hugging Face module name, e.g. `model.layers.0.self_attn.q_proj` or `lm_head`. */
+  module: string;
+  inFeatures: number;
+  outFeatures: number;
 }
 
 /** Options of {@link LlamaModel.loss}. */

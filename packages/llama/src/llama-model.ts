@@ -9,7 +9,7 @@ import { type DecodeState, decodeTokens, type GenerateOptions } from './generate
 import { checkTokenIds } from './input-checks';
 import { kernelLinear } from './kernel-linear';
 import type { CreateLlamaOptions, LlamaModel, LossOptions } from './llama-model-types';
-import { swiGluMlp } from './mlp';
+import { type MlpGateActivation, swiGluMlp } from './mlp';
 import { llamaParameterLayout } from './parameter-layout';
 import { rmsNorm } from './rms-norm';
 import { normalInit } from './seeded-init';
@@ -20,12 +20,30 @@ class Llama implements LlamaModel {
   private readonly own = new Map<string, tf.Variable>();
   private readonly slots = new Map<string, Linear>();
   private readonly cache: SequenceCache;
+  private readonly mlpGateActivation: MlpGateActivation;
 
   constructor(
     readonly config: LlamaConfig,
-    { seed, initialize = true }: CreateLlamaOptions,
+    { seed, initialize = true, linear, mlpGateActivation = 'silu' }: CreateLlamaOptions,
   ) {
+    this.mlpGateActivation = mlpGateActivation;
     for (const entry of llamaParameterLayout(config)) {
+      if (entry.kind === 'linear' && linear) {
+        const [inFeatures, outFeatures] = entry.shape;
+        const layer = linear({ module: entry.module, inFeatures, outFeatures });
+        if (layer) {
+          if (layer.inFeatures !== inFeatures || layer.outFeatures !== outFeatures) {
+            for (const built of [layer, ...this.slots.values(), ...this.own.values()]) {
+              built.dispose();
+            }
+            throw new Error(
+              `createLlama: options.linear built a ${layer.inFeatures} -> ${layer.outFeatures} layer for '${entry.module}', which maps ${inFeatures} -> ${outFeatures}`,
+            );
+          }
+          this.slots.set(entry.module, layer);
+          continue;
+        }
+      }
       const weight = tf.tidy(() =>
         tf.variable(
           entry.kind === 'norm'
@@ -169,7 +187,10 @@ class Llama implements LlamaModel {
         up: slot('mlp.up_proj'),
         down: slot('mlp.down_proj'),
       };
-      h = tf.add(h, swiGluMlp(norm(h, 'post_attention_layernorm'), mlp, options));
+      h = tf.add(
+        h,
+        swiGluMlp(norm(h, 'post_attention_layernorm'), mlp, options, this.mlpGateActivation),
+      );
     }
     return rmsNorm(h, this.ownVariable('model.norm.weight'), eps) as tf.Tensor2D;
   }

@@ -10,12 +10,20 @@ export interface MlpSlots {
   down: Linear;
 }
 
+/** The gate branch's activation: SiLU (SwiGLU) or none. */
+export type MlpGateActivation = 'silu' | 'identity';
+
 /** x [N, d] -> [N, d]. */
-export function swiGluMlp(x: tf.Tensor2D, slots: MlpSlots, options?: ApplyOptions): tf.Tensor2D {
+export function swiGluMlp(
+  x: tf.Tensor2D,
+  slots: MlpSlots,
+  options?: ApplyOptions,
+  gateActivation: MlpGateActivation = 'silu',
+): tf.Tensor2D {
   return tf.tidy(() => {
     const gate = slots.gate.apply(x, options);
     // silu(g) = g * sigmoid(g); tfjs-core has no fused silu op.
-    const activated = tf.mul(gate, tf.sigmoid(gate));
+    const activated = gateActivation === 'silu' ? tf.mul(gate, tf.sigmoid(gate)) : gate;
     return slots.down.apply(tf.mul(activated, slots.up.apply(x, options)), options) as tf.Tensor2D;
   });
 }

@@ -13,8 +13,10 @@ const BASE_METADATA = { format: 'pt' } as const;
 const IGNORED_ON_LOAD = /(^|\.)rotary_emb\.inv_freq$/;
 
 /**
- * Parameters with their on-disk shapes. 2D variables of projection slots are stored transposed
- * ([in, out] in memory, torch's [out, in] on disk), which also gives PEFT's layout for LoRA factors.
+ * Parameters with their on-disk shapes. 2D `*weight` variables of projection slots are torch
+ * `nn.Linear` weights, stored transposed ([in, out] in memory, torch's [out, in] on disk), which
+ * also gives PEFT's layout for LoRA factors (`lora_A.weight`). Other 2D slot variables are plain
+ * torch parameters used as `x @ P` (CoLA's `cola_a` [in, r]) and are stored as held.
  */
 function diskLayout(
   model: LlamaModel,
@@ -23,7 +25,10 @@ function diskLayout(
   for (const entry of llamaParameterLayout(model.config))
     if (entry.kind === 'linear') modules.add(entry.module);
   return model.namedParameters().map(([name, variable]) => {
-    const transpose = variable.rank === 2 && [...modules].some((m) => name.startsWith(`${m}.`));
+    const transpose =
+      variable.rank === 2 &&
+      name.endsWith('weight') &&
+      [...modules].some((m) => name.startsWith(`${m}.`));
     const shape = transpose ? [...variable.shape].reverse() : [...variable.shape];
     return { name, variable, transpose, shape };
   });

@@ -107,3 +107,63 @@ describe.each(['cpu', 'wasm'] as const)('resetOptimizerState on %s', (backend) =
     s.dispose();
   });
 });
+
+describe('resetOptimizerState with joint masks', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'cpu' });
+  });
+
+  /** Entries of the LoRA variable whose m survived while v was zeroed. */
+  const mWithoutV = (s: ReturnType<typeof setup>) => {
+    const m = s.opt.slot(s.lora)!.m.dataSync();
+    const v = s.opt.slot(s.lora)!.v.dataSync();
+    let n = 0;
+    for (let i = 0; i < m.length; i++) if (m[i] !== 0 && v[i] === 0) n++;
+    return n;
+  };
+
+  it.each(['magnitude', 'random'] as const)('%s: one mask for m and v', async (mode) => {
+    // Two updates with different gradients, so m and v rank entries differently.
+    const s = setup(10_000);
+    const g = tf.randomNormal([10_000], 0, 1, 'float32', 11);
+    s.opt.applyGradients(new Map([[s.lora, g]]));
+    g.dispose();
+    const independent = setup(10_000);
+    const g2 = tf.randomNormal([10_000], 0, 1, 'float32', 11);
+    independent.opt.applyGradients(new Map([[independent.lora, g2]]));
+    g2.dispose();
+    const before = tf.memory().numTensors;
+    const joint = await resetOptimizerState(s.opt, [s.lora], {
+      mode,
+      ratio: 0.99,
+      seed: 1,
+      mask: 'joint',
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(joint.zeroed / joint.total).toBeGreaterThan(0.985);
+    expect(mWithoutV(s)).toBe(0);
+    await resetOptimizerState(independent.opt, [independent.lora], {
+      mode,
+      ratio: 0.99,
+      seed: 1,
+    });
+    // the reference's independent masks leave m without v on a share of the kept entries
+    expect(mWithoutV(independent)).toBeGreaterThan(10);
+    s.dispose();
+    independent.dispose();
+  });
+
+  it('refuses an unknown mask before changing anything', async () => {
+    const s = setup(10);
+    const m = Array.from(s.opt.slot(s.lora)!.m.dataSync());
+    await expect(
+      resetOptimizerState(s.opt, [s.lora], {
+        mode: 'magnitude',
+        ratio: 0.5,
+        mask: 'both' as 'joint',
+      }),
+    ).rejects.toThrow(/mask must be 'independent' or 'joint', got 'both'/);
+    expect(Array.from(s.opt.slot(s.lora)!.m.dataSync())).toEqual(m);
+    s.dispose();
+  });
+});

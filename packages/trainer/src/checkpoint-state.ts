@@ -5,7 +5,9 @@ import { type AdamW, type SerializedAdamWState, serializeAdamWState } from '@rel
 import type { ReLoRA, RestartSchedulerState } from '@relora/restarts';
 import * as tf from '@tensorflow/tfjs-core';
 import { loraRngState } from './lora-phase';
-import type { TrainerOptions } from './options';
+import { trainingMethod } from './methods/registry';
+import type { MethodOptimizer, MethodState } from './methods/training-method';
+import { TRAINER_DEFAULTS, type TrainerOptions } from './options';
 
 /** training_state.json: everything needed to continue a run exactly. Plain JSON. */
 export interface CheckpointState {
@@ -48,6 +50,8 @@ export interface CheckpointSource {
   readonly lora: LoRAHandle | undefined;
   readonly relora: ReLoRA | undefined;
   readonly optimizer: AdamW;
+  /** The method's update rule, whose extra state (if any) a checkpoint stores beside the AdamW's. */
+  readonly methodOptimizer: MethodOptimizer;
   readonly updateStep: number;
   readonly globalStep: number;
   readonly tokensSeen: number;
@@ -63,6 +67,8 @@ export interface TrainerCheckpoint {
   /** Copies the checkpoint's weights into the model; called once the model has the checkpoint's phase (LoRA applied or not). */
   loadWeights: (model: CheckpointSource['model']) => void;
   optimizer: SerializedAdamWState;
+  /** The method's extra state (method_state.safetensors), for methods that keep one (galore, fira). */
+  methodState?: MethodState;
 }
 
 /** training_state.json of `trainer` now. */
@@ -85,15 +91,19 @@ export function captureCheckpointState(trainer: CheckpointSource): CheckpointSta
 
 /**
  * The model as a plain LLaMA: Hugging Face names, in-memory layout ([in, out] for linears), with
- * every pending LoRA update merged (W + s·A·B; s·A·B alone for `lora_only` layers). The caller
- * disposes the tensors.
+ * every pending LoRA update merged (W + s·A·B; s·A·B alone for `lora_only` layers), the LoRA
+ * phase's or a method's (SwitchLoRA's `linears`). The caller disposes the tensors.
  */
 export function mergedWeights(trainer: CheckpointSource): Array<[string, tf.Tensor]> {
-  const layers = trainer.lora?.layers;
+  const layers: ReadonlyMap<string, { pendingUpdate(): tf.Tensor }> | undefined =
+    trainer.lora?.layers ?? trainer.methodOptimizer.linears;
   const out: Array<[string, tf.Tensor]> = [];
   const seen = new Set<string>();
   for (const [name, variable] of trainer.model.namedParameters()) {
     if (name.includes('.lora_')) continue;
+    // A method layer's own factors (SST's sst_v, sst_s, sst_ut) are merged into its weight below.
+    const owner = name.slice(0, name.lastIndexOf('.'));
+    if (layers?.has(owner) && !name.endsWith('.weight') && !name.endsWith('.bias')) continue;
     const module = name.endsWith('.weight') ? name.slice(0, -'.weight'.length) : '';
     const layer = layers?.get(module);
     out.push([
@@ -111,6 +121,11 @@ export function mergedWeights(trainer: CheckpointSource): Array<[string, tf.Tens
 /** The optimizer state keyed by parameter name, read back asynchronously (one wait for all moments). */
 export function optimizerState(trainer: CheckpointSource): Promise<SerializedAdamWState> {
   return serializeAdamWState(trainer.optimizer, trainer.model.namedParameters());
+}
+
+/** The method's state beyond the AdamW's, keyed by parameter name; undefined for methods without one. */
+export function methodState(trainer: CheckpointSource): Promise<MethodState> | undefined {
+  return trainer.methodOptimizer.saveState?.(trainer.model.namedParameters());
 }
 
 /** Options that must match between a checkpoint and the run resuming from it. */
@@ -169,6 +184,20 @@ export function checkResumable(
   if (saved.version !== 1)
     throw new Error(`${where}: unsupported training state version ${saved.version}`);
   checkStateCounters(saved, options, where);
+  // Checkpoints from before `method` existed trained their mode's method; options a method added
+  // later take their defaults.
+  const savedMethod = saved.options.method ?? saved.options.mode;
+  if (savedMethod !== options.method)
+    throw new Error(
+      `${where}: the checkpoint was trained with method = ${JSON.stringify(savedMethod)}, this run has ${JSON.stringify(options.method)}; resume with the same value`,
+    );
+  for (const key of trainingMethod(savedMethod)?.resumeInvariants ?? []) {
+    const value = saved.options[key] ?? TRAINER_DEFAULTS[key];
+    if (value !== options[key])
+      throw new Error(
+        `${where}: the checkpoint was trained with ${key} = ${JSON.stringify(value)}, this run has ${JSON.stringify(options[key])}; resume with the same value`,
+      );
+  }
   for (const key of RESUME_INVARIANTS) {
     if (saved.options[key] !== options[key]) {
       throw new Error(

@@ -5,6 +5,7 @@ export {
   captureCheckpointState,
   checkResumable,
   mergedWeights,
+  methodState,
   optimizerState,
   RESUME_INVARIANTS,
 } from './checkpoint-state';
@@ -22,6 +23,20 @@ export type {
 } from './events';
 export { STALL_STEPS, TrainerEmitter } from './events';
 export { learningRateAt } from './lr-schedule';
+export { adamwMethod, adamwOptimizer } from './methods/adamw-method';
+export { FIRA_METHOD, GALORE_METHOD } from './methods/galore-method';
+export type { MethodName } from './methods/registry';
+export { TRAINING_METHODS, trainingMethod } from './methods/registry';
+export { SWITCHLORA_METHOD } from './methods/switchlora-method';
+export type {
+  MethodContext,
+  MethodModel,
+  MethodOptimizer,
+  MethodState,
+  NamedVariables,
+  OptionProblem,
+  TrainingMethod,
+} from './methods/training-method';
 export type { SchedulerName, TrainerOptions, TrainingMode } from './options';
 export { TRAINER_DEFAULTS } from './options';
 export type { AccumulatedGradients, Batch, LossModel } from './train-step';

@@ -1,4 +1,6 @@
 // The training-loop options: one interface, one defaults object (mirrors torchrun_main.py's flags).
+import type { PruningMask } from '@relora/optim';
+import type { MethodName } from './methods/registry';
 
 /** What trains: every weight (`full`), LoRA factors only (`lora`), or LoRA with restarts (`relora`). */
 export type TrainingMode = 'full' | 'lora' | 'relora';
@@ -16,6 +18,36 @@ export interface TrainerOptions {
    * first and switches at that step. Default `relora`.
    */
   mode: TrainingMode;
+  /**
+   * The training method (`--method`, see `TRAINING_METHODS`): `full`, `lora`, `relora`, `galore`,
+   * `fira`, ... It sets `mode` (galore and fira train every weight: `full`). Default null: `mode`'s
+   * own method; resolved options always name one.
+   */
+  method: MethodName | null;
+  /** GaLore/Fira projection rank r (`--rank`). Default 128 (the official code's). */
+  rank: number;
+  /** GaLore/Fira steps between projector refreshes T (`--update_proj_gap`). Default 50 (official; paper runs 200). */
+  updateProjGap: number;
+  /** GaLore/Fira scale alpha of the projected update (`--galore_scale`; Fira's `alpha`). Default 1.0 (official; paper runs 0.25). */
+  galoreScale: number;
+  /** GaLore projection side rule (`--proj_type`); only `std` (project the shorter side). Default `std`. */
+  projType: 'std';
+  /** Fira's norm-growth limiter gamma (`--gamma`; hard-coded 1.01 in the official code). Default 1.01. */
+  gamma: number;
+  /** Fira's residual: `code` (the official code's, default) or `paper` (Algorithm 1); methods.md 2.6. */
+  firaResidual: 'code' | 'paper';
+  /** SwitchLoRA: at first each vector switches about once every this many steps (`--switch_lora_interval`). Default 40 (official). */
+  switchLoraInterval: number;
+  /** SwitchLoRA: the interval triples every this fraction of the run (`--switch_lora_descent_rate`). Default 0.1 (official). */
+  switchLoraDescentRate: number;
+  /** SwitchLoRA: steps a switched vector's counterpart stays frozen, -1 for none (`--adam_warm_step`). Default 5 (official). */
+  adamWarmStep: number;
+  /** SST: update steps between resamples of the trained singular-vector pairs (the paper's iteration interval; `--sst_iteration_interval`). Default 200 [ours: the official value is unverified]. */
+  sstIterationInterval: number;
+  /** SST: iterations per round, a re-SVD ending each (`--sst_num_iterations`). Default 4 [ours: unverified]. */
+  sstNumIterations: number;
+  /** SST: how pairs are drawn, `sigma` (∝ σ) or `mixed` (½ uniform + ½ ∝ σ) (`--sst_sampling`). Default `sigma`. */
+  sstSampling: 'sigma' | 'mixed';
   /** Update steps of the whole run, warm start included (`--num_training_steps`). Default 10000. */
   numTrainingSteps: number;
   /** Sequences per micro-batch (`--batch_size`). Default 4. */
@@ -62,6 +94,13 @@ export interface TrainerOptions {
   optimizerRandomPruning: number;
   /** Magnitude pruning ratio of the LoRA Adam moments at each restart (`--optimizer_magnitude_pruning`). Default 0. */
   optimizerMagnitudePruning: number;
+  /**
+   * Masks of the two Adam moments when pruning (`'independent'`: the reference's, one mask each;
+   * `'joint'`: one mask for m and v, ranked by |m| / sqrt(v) for magnitude pruning, so no entry
+   * keeps m while losing v). Default `'joint'`: independent magnitude pruning at 0.99 diverges
+   * on small models (apps/quality/README.md).
+   */
+  optimizerPruningMask: PruningMask;
   /** Full-rank update steps before switching to LoRA/ReLoRA; 0 for none. Default 0. */
   warmStartSteps: number;
   /** Peak learning rate of the full-rank warm start (reference: 5e-4 vs 1e-3 for ReLoRA). Default 5e-4. */
@@ -79,6 +118,19 @@ export interface TrainerOptions {
 /** The defaults of {@link TrainerOptions}. */
 export const TRAINER_DEFAULTS: TrainerOptions = {
   mode: 'relora',
+  method: null,
+  rank: 128,
+  updateProjGap: 50,
+  galoreScale: 1,
+  projType: 'std',
+  gamma: 1.01,
+  firaResidual: 'code',
+  switchLoraInterval: 40,
+  switchLoraDescentRate: 0.1,
+  adamWarmStep: 5,
+  sstIterationInterval: 200,
+  sstNumIterations: 4,
+  sstSampling: 'sigma',
   numTrainingSteps: 10_000,
   batchSize: 4,
   totalBatchSize: 4,
@@ -102,6 +154,7 @@ export const TRAINER_DEFAULTS: TrainerOptions = {
   resetOptimizerOnRelora: true,
   optimizerRandomPruning: 0,
   optimizerMagnitudePruning: 0,
+  optimizerPruningMask: 'joint',
   warmStartSteps: 0,
   warmStartLr: 5e-4,
   evalEvery: 1000,

@@ -58,7 +58,10 @@ export function createRestartController(
     resetOptimizer: (p) => {
       if (!policy || !trainer.lora) return { zeroed: 0, total: 0 };
       const variables = trainer.lora.loraParameters().map(([, v]) => v);
-      return resetOptimizerState(trainer.optimizer, variables, p);
+      return resetOptimizerState(trainer.optimizer, variables, {
+        ...p,
+        mask: trainer.options.optimizerPruningMask,
+      });
     },
   });
 }

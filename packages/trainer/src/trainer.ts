@@ -4,7 +4,7 @@ import { takeDeviceErrors } from '@relora/backend';
 import type { LinearHost } from '@relora/core';
 import type { LoaderCursor } from '@relora/data';
 import type { LoRAHandle } from '@relora/lora';
-import { AdamW, clipByGlobalNormTensor, deserializeAdamWState } from '@relora/optim';
+import { type AdamW, clipByGlobalNormTensor, deserializeAdamWState } from '@relora/optim';
 import type { ReLoRA } from '@relora/restarts';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CheckpointState, checkResumable, type TrainerCheckpoint } from './checkpoint-state';
@@ -13,6 +13,8 @@ import { type EvalSource, evaluateLoss } from './evaluate';
 import { STALL_STEPS, TrainerEmitter } from './events';
 import { restoreLoraRngState, switchToLoRA } from './lora-phase';
 import { learningRateAt } from './lr-schedule';
+import { trainingMethod } from './methods/registry';
+import type { MethodOptimizer, TrainingMethod } from './methods/training-method';
 import type { TrainerOptions } from './options';
 import { readScalars } from './read-scalars';
 import { createRestartController } from './restart-controller';
@@ -84,7 +86,8 @@ export interface RunResult {
 }
 
 /**
- * Trains a model with full-rank, LoRA or ReLoRA updates (Lialin et al. 2023) and emits `step`,
+ * Trains a model with full-rank, LoRA or ReLoRA updates (Lialin et al. 2023), or another method
+ * of `TRAINING_METHODS` (`options.method`: galore, fira, ...), and emits `step`,
  * `eval`, `restart`, `phase`, `checkpoint` and `stall` events; it prints nothing.
  */
 export class Trainer extends TrainerEmitter {
@@ -95,7 +98,7 @@ export class Trainer extends TrainerEmitter {
   // Private, so only the loop, `restore` and `continueFrom` change them: a write from outside could
   // leave the counters, optimizer, restart cadence and data cursor out of step with each other.
   #lora?: LoRAHandle;
-  #optimizer: AdamW;
+  #update: MethodOptimizer;
   #relora?: ReLoRA;
   #updateStep: number;
   #globalStep = 0;
@@ -110,6 +113,7 @@ export class Trainer extends TrainerEmitter {
   private readonly lrAt: (step: number) => number;
   private readonly saveHook?: TrainerInit['save'];
   private readonly gradientSource?: GradientSource;
+  private readonly method: TrainingMethod;
 
   constructor(init: TrainerInit) {
     super();
@@ -126,7 +130,9 @@ export class Trainer extends TrainerEmitter {
       );
     }
     this.lrAt = learningRateAt(this.options);
-    this.#optimizer = this.createOptimizer();
+    this.method = trainingMethod(this.options.method ?? this.options.mode) as TrainingMethod;
+    this.method.prepareModel?.(this.model, this.options);
+    this.#update = this.createOptimizer();
     if (this.options.mode !== 'full' && this.#updateStep >= this.options.warmStartSteps)
       this.enterLoRA(false);
   }
@@ -136,9 +142,18 @@ export class Trainer extends TrainerEmitter {
     return this.#lora;
   }
 
-  /** The optimizer of the current phase (a fresh one starts with the LoRA phase). */
+  /**
+   * The AdamW of the current phase (a fresh one starts with the LoRA phase): every trainable
+   * parameter's state, or, for a method with its own update (galore, fira), the state of the
+   * parameters it leaves to AdamW.
+   */
   get optimizer(): AdamW {
-    return this.#optimizer;
+    return this.#update.adamw;
+  }
+
+  /** The method's update rule of the current phase (see `TrainingMethod`). */
+  get methodOptimizer(): MethodOptimizer {
+    return this.#update;
   }
 
   /** Restart controller of the ReLoRA phase. */
@@ -271,9 +286,15 @@ export class Trainer extends TrainerEmitter {
       discard();
       throw new NonFiniteLossError(step, Number.isFinite(lossValue) ? gradNorm : lossValue);
     }
-    this.optimizer.applyGradients(clipped.grads, { lr });
-    discard();
+    try {
+      const applied = this.#update.applyGradients(clipped.grads, lr);
+      if (applied) await applied;
+    } finally {
+      discard();
+    }
     this.#updateStep = step + 1;
+    const periodic = this.#update.afterStep?.(step);
+    if (periodic) await periodic;
     const report = await this.relora?.afterStep(step);
     if (report) {
       this.emit('restart', {
@@ -338,8 +359,8 @@ export class Trainer extends TrainerEmitter {
   enterLoRA(emit: boolean): void {
     this.#lora = switchToLoRA(this.model, this.options, this.updateStep > 0);
     this.#schedulerStartStep = this.updateStep;
-    this.#optimizer.dispose();
-    this.#optimizer = this.createOptimizer();
+    this.#update.dispose();
+    this.#update = this.createOptimizer();
     if (this.options.mode === 'relora') this.#relora = createRestartController(this);
     if (!emit) return;
     const all = this.model.namedParameters();
@@ -361,13 +382,19 @@ export class Trainer extends TrainerEmitter {
   restore(checkpoint: TrainerCheckpoint, where = 'checkpoint'): void {
     const { state } = checkpoint;
     checkResumable(state, this.options, where);
+    if (this.#update.loadState && !checkpoint.methodState)
+      throw new Error(
+        `${where}: the checkpoint holds no ${this.method.name} state (method_state.safetensors)`,
+      );
     if (state.phase === 'lora' && !this.#lora) {
       // enterLoRA takes the switch step (and whether a warm start came first) from updateStep.
       this.#updateStep = state.schedulerStartStep;
       this.enterLoRA(false);
     }
     checkpoint.loadWeights(this.model);
-    deserializeAdamWState(this.#optimizer, checkpoint.optimizer, this.model.namedParameters());
+    const named = this.model.namedParameters();
+    if (checkpoint.methodState) this.#update.loadState?.(checkpoint.methodState, named);
+    deserializeAdamWState(this.optimizer, checkpoint.optimizer, named);
     this.#updateStep = state.updateStep;
     this.#globalStep = state.globalStep;
     this.#tokensSeen = state.tokensSeen;
@@ -396,17 +423,9 @@ export class Trainer extends TrainerEmitter {
     }
   }
 
-  private createOptimizer(): AdamW {
-    this.trainable = this.model
-      .namedParameters()
-      .filter(([, v]) => v.trainable)
-      .map(([, v]) => v);
-    const o = this.options;
-    return new AdamW({
-      lr: o.lr,
-      beta1: o.adamBeta1,
-      beta2: o.adamBeta2,
-      weightDecay: o.weightDecay,
-    });
+  private createOptimizer(): MethodOptimizer {
+    const trainable = this.model.namedParameters().filter(([, v]) => v.trainable);
+    this.trainable = trainable.map(([, v]) => v);
+    return this.method.create({ options: this.options, model: this.model, trainable });
   }
 }

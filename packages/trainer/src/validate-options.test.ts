@@ -21,6 +21,11 @@ describe('resolveTrainerOptions', () => {
     [{ optimizerMagnitudePruning: 0.9 }, 'resetOptimizerOnRelora', /mutually exclusive/],
     [{ minLrRatio: 0 }, 'minLrRatio', /\(0, 1\]/],
     [
+      { optimizerPruningMask: 'both' as 'joint' },
+      'optimizerPruningMask',
+      /must be independent or joint, got both/,
+    ],
+    [
       { mode: 'full' as const, warmStartSteps: 10, scheduler: 'cosine' as const },
       'warmStartSteps',
       /needs mode lora or relora/,

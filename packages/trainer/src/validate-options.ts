@@ -1,4 +1,6 @@
 // Fills in and checks TrainerOptions, with the reference's consistency rules (args_utils.py, training_utils.py).
+import { TRAINING_METHODS, trainingMethod } from './methods/registry';
+import type { TrainingMethod } from './methods/training-method';
 import { TRAINER_DEFAULTS, type TrainerOptions } from './options';
 
 /** A bad option value; `option` is the TrainerOptions key at fault. */
@@ -69,6 +71,16 @@ function checkSchedule(o: TrainerOptions): void {
  */
 export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): TrainerOptions {
   const o: TrainerOptions = { ...TRAINER_DEFAULTS, ...options };
+  // A method decides the mode (galore and fira train every weight); without one, the mode is it.
+  if (o.method !== null) {
+    const method = trainingMethod(o.method);
+    check(
+      method !== undefined,
+      'method',
+      `must be one of ${Object.keys(TRAINING_METHODS).join(', ')}, got ${o.method}`,
+    );
+    o.mode = (method as TrainingMethod).mode;
+  }
   if (o.mode !== 'relora' && options.relora === undefined) o.relora = null;
   if (o.cycleLength === null && o.mode === 'relora') o.cycleLength = o.relora;
   check(
@@ -120,6 +132,11 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
   inRange(o, 'optimizerRandomPruning', 0, 1, true);
   inRange(o, 'optimizerMagnitudePruning', 0, 1, true);
   check(
+    o.optimizerPruningMask === 'independent' || o.optimizerPruningMask === 'joint',
+    'optimizerPruningMask',
+    `must be independent or joint, got ${o.optimizerPruningMask}`,
+  );
+  check(
     o.minLrRatio > 0 && o.minLrRatio <= 1,
     'minLrRatio',
     `must be in (0, 1], got ${o.minLrRatio}`,
@@ -160,5 +177,8 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
       : `must be < numTrainingSteps (${o.numTrainingSteps})`,
   );
   checkSchedule(o);
+  o.method ??= o.mode;
+  const problem = trainingMethod(o.method)?.validate?.(o);
+  if (problem) throw new OptionError(problem.option, problem.message);
   return o;
 }

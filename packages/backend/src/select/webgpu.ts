@@ -76,8 +76,12 @@ async function readAdapter(gpu: Any): Promise<RawAdapter | null> {
   };
 }
 
+// Dawn says nothing more than "no adapter" (its own log goes to stderr); on Linux the usual causes
+// are a missing Vulkan loader or an ICD file the loader cannot see (NVIDIA containers).
 const NO_ADAPTER =
-  'no WebGPU adapter: a GPU driver with Vulkan (Linux), Metal (macOS) or D3D12 (Windows) is needed';
+  'no WebGPU adapter: a GPU driver with Vulkan (Linux: libvulkan.so.1 and the ICD file of the ' +
+  'driver, e.g. VK_DRIVER_FILES=/usr/share/vulkan/icd.d/nvidia_icd.json), Metal (macOS) or D3D12 ' +
+  '(Windows) is needed';
 
 function judged(raw: RawAdapter | null): WebGpuAdapter {
   if (!raw) throw new Error(NO_ADAPTER);

@@ -8,6 +8,7 @@ import { checkIds } from '../token-store';
 import type { Tokenizer } from '../tokenizer';
 import { INDEX_FILE, SHARD_FORMAT, SHARD_FORMAT_VERSION, type ShardIndex } from './shard-format';
 import { ShardWriter } from './shard-writer';
+import { unwritablePath } from './writable-path';
 
 /** Options of {@link pretokenize}. */
 export interface PretokenizeOptions {
@@ -45,6 +46,7 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
   if (endianness() !== 'LE')
     throw new Error('pretokenize writes little-endian shards and needs a little-endian machine');
   const outDir = resolve(options.outDir);
+  await cleanPretokenizeDebris(outDir);
   const refusal = await checkOutDir(outDir, overwrite);
   if (refusal !== undefined) throw new Error(refusal);
   const dtype = tokenizer.vocabSize <= 65536 ? 'uint16' : 'uint32';
@@ -101,6 +103,9 @@ export async function pretokenize(options: PretokenizeOptions): Promise<ShardInd
  * else is never replaced.
  */
 export async function checkOutDir(outDir: string, overwrite: boolean): Promise<string | undefined> {
+  // The shards are written next to outDir first, then renamed into place.
+  const parent = unwritablePath(dirname(resolve(outDir)));
+  if (parent !== undefined) return parent;
   const info = await stat(outDir).catch(() => undefined);
   if (info === undefined) return undefined;
   if (!info.isDirectory())
@@ -131,6 +136,42 @@ function refuse(outDir: string): Error {
   return new Error(
     `${outDir} already exists and is not empty; pass overwrite: true (CLI --overwrite) to replace it`,
   );
+}
+
+/** Whether process `pid` is running (EPERM: it runs under another user). */
+export function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cleans what a {@link pretokenize} into `outDir` that was killed left next to it: the temporary
+ * folder of a process no longer running is removed, and the shard folder it had moved aside
+ * (`<temp>.old`: killed between its two renames) is put back where `outDir` is missing. Returns
+ * the names it removed or restored.
+ */
+export async function cleanPretokenizeDebris(outDir: string): Promise<string[]> {
+  const parent = dirname(resolve(outDir));
+  const base = basename(resolve(outDir)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const debris = new RegExp(`^\\.${base}\\.tmp-(\\d+)-\\d+(\\.old)?$`);
+  const names = (await readdir(parent).catch(() => [] as string[])).sort();
+  const cleaned: string[] = [];
+  // `.old` first: the user's shards go back before any temporary folder is removed.
+  for (const name of [...names.filter((n) => n.endsWith('.old')), ...names]) {
+    const match = debris.exec(name);
+    if (!match || cleaned.includes(name) || processAlive(Number(match[1]))) continue;
+    const path = join(parent, name);
+    if (match[2] && (await stat(outDir).catch(() => undefined)) === undefined)
+      await rename(path, outDir);
+    else await rm(path, { recursive: true, force: true });
+    cleaned.push(name);
+  }
+  return cleaned;
 }
 
 /** Renames `temp` to `outDir`; an existing one is moved aside first and removed only after. */

@@ -1,18 +1,21 @@
 // Reads a checkpoint directory back: its model config, its training state, and a resume of a trainer from it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fromColaConfig } from '@relora/cola';
 import {
   decodeSafetensors,
   fromHfConfig,
+  type HfLlamaConfig,
   type LlamaConfig,
   type LlamaModel,
   loadStateDict,
   type SafetensorsFile,
 } from '@relora/llama';
 import type { SerializedAdamWMeta } from '@relora/optim';
-import type { CheckpointState } from '../checkpoint-state';
+import type { CheckpointState, TrainerCheckpoint } from '../checkpoint-state';
+import type { MethodState } from '../methods/training-method';
 import type { Trainer } from '../trainer';
-import { CHECKPOINT_FILES, sha256Hex } from './checkpoint-writer';
+import { CHECKPOINT_FILES, METHOD_STATE_FILE, sha256Hex } from './checkpoint-writer';
 
 function readFile(dir: string, name: string): Buffer {
   const path = join(dir, name);
@@ -57,10 +60,14 @@ function parseJson<T>(dir: string, name: string): T {
   }
 }
 
-/** The model config of a checkpoint (or any Hugging Face Llama directory with a config.json). */
+/**
+ * The model config of a checkpoint (or any Hugging Face Llama directory with a config.json); of a
+ * CoLA checkpoint (`model_type: "cola"`), its LLaMA fields (rank is a resume invariant).
+ */
 export function readCheckpointConfig(dir: string): LlamaConfig {
   try {
-    return fromHfConfig(parseJson(dir, CHECKPOINT_FILES.config));
+    const json = parseJson<HfLlamaConfig>(dir, CHECKPOINT_FILES.config);
+    return json?.model_type === 'cola' ? fromColaConfig(json).config : fromHfConfig(json);
   } catch (error) {
     throw new Error(
       `${join(dir, CHECKPOINT_FILES.config)}: ${(error as Error).message.replace(/^.*?config\.json: /, '')}`,
@@ -148,13 +155,30 @@ function optimizerMeta(file: SafetensorsFile, where: string): SerializedAdamWMet
 }
 
 /**
- * Continues `trainer` (built with the run's model config and options) from checkpoint `dir`:
- * weights, optimizer, schedule position, restart counts, data cursor and random state, so the
- * following losses equal those of the uninterrupted run on the same backend. Every file is read
- * and checked before the trainer is touched: where training_state.json records SHA-256 hashes
- * (`files`), each tensor file must match its hash; older checkpoints without them resume unchecked.
+ * Checks a tensor file the resume does not load (model.safetensors in the LoRA phase, which
+ * training_weights.safetensors supersedes): its SHA-256 where recorded, else that it decodes.
  */
-export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointState {
+function checkUnread(dir: string, name: string, files?: Readonly<Record<string, string>>): void {
+  if (!files) {
+    readSafetensors(dir, name);
+    return;
+  }
+  const expected = files[name];
+  const actual = sha256Hex(readFile(dir, name));
+  if (actual !== expected)
+    throw new Error(
+      `${join(dir, name)}: ${expected === undefined ? 'training_state.json records no SHA-256 for this file' : `SHA-256 ${actual} differs from ${expected} in training_state.json: the file is damaged or was changed`}`,
+    );
+}
+
+/**
+ * Reads checkpoint `dir` for {@link Trainer.restore} and checks every file of it, the trainer
+ * untouched: training_state.json, the optimizer's state, and each tensor file against the SHA-256
+ * training_state.json records (`files`; older checkpoints without hashes are only decoded), the
+ * merged model.safetensors included in the LoRA phase, where a resume does not load it. Throws
+ * naming the file at fault.
+ */
+export function readCheckpoint(dir: string): TrainerCheckpoint {
   const state = readCheckpointState(dir);
   const optimizerFile = readSafetensors(dir, CHECKPOINT_FILES.optimizer, state.files);
   const meta = optimizerMeta(optimizerFile, join(dir, CHECKPOINT_FILES.optimizer));
@@ -166,22 +190,63 @@ export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointS
       t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength),
     );
   }
-  const weightsName =
-    state.phase === 'lora' ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
+  // Unmerged weights: the LoRA phase's, or those of a method that wraps layers (SwitchLoRA).
+  const lora =
+    state.phase === 'lora' || state.files?.[CHECKPOINT_FILES.trainingWeights] !== undefined;
+  const weightsName = lora ? CHECKPOINT_FILES.trainingWeights : CHECKPOINT_FILES.model;
   const weightsFile = readSafetensors(dir, weightsName, state.files);
-  trainer.restore(
-    {
-      state,
-      optimizer: { meta, tensors },
-      loadWeights: (model) => {
-        try {
-          loadStateDict(model as unknown as LlamaModel, weightsFile);
-        } catch (error) {
-          throw new Error(`${join(dir, weightsName)}: ${(error as Error).message}`);
-        }
-      },
+  if (lora) checkUnread(dir, CHECKPOINT_FILES.model, state.files);
+  const methodState = readMethodState(dir, state.files);
+  return {
+    state,
+    optimizer: { meta, tensors },
+    ...(methodState ? { methodState } : {}),
+    loadWeights: (model) => {
+      try {
+        loadStateDict(model as unknown as LlamaModel, weightsFile);
+      } catch (error) {
+        throw new Error(`${join(dir, weightsName)}: ${(error as Error).message}`);
+      }
     },
-    dir,
-  );
-  return state;
+  };
+}
+
+/** method_state.safetensors of `dir` (hash-checked), or undefined where the checkpoint has none. */
+function readMethodState(
+  dir: string,
+  files?: Readonly<Record<string, string>>,
+): MethodState | undefined {
+  const name = METHOD_STATE_FILE;
+  if (files?.[name] === undefined && !existsSync(join(dir, name))) return undefined;
+  const file = readSafetensors(dir, name, files);
+  const where = join(dir, name);
+  let meta: unknown;
+  try {
+    meta = JSON.parse(file.metadata.relora_method ?? 'null');
+  } catch (error) {
+    throw new Error(`${where}: relora_method metadata: ${(error as Error).message}`);
+  }
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta))
+    throw new Error(`${where}: relora_method metadata must be a JSON object`);
+  const tensors: MethodState['tensors'] = {};
+  for (const [key, t] of file.tensors) {
+    if (t.dtype !== 'F32') throw new Error(`${where}: ${key} is ${t.dtype}, not F32`);
+    const data = new Float32Array(
+      t.data.buffer.slice(t.data.byteOffset, t.data.byteOffset + t.data.byteLength),
+    );
+    tensors[key] = { shape: [...t.shape], data };
+  }
+  return { meta: meta as Record<string, unknown>, tensors };
+}
+
+/**
+ * Continues `trainer` (built with the run's model config and options) from checkpoint `dir`:
+ * weights, optimizer, schedule position, restart counts, data cursor and random state, so the
+ * following losses equal those of the uninterrupted run on the same backend. Every file is read
+ * and checked ({@link readCheckpoint}) before the trainer is touched.
+ */
+export function resumeFromCheckpoint(trainer: Trainer, dir: string): CheckpointState {
+  const checkpoint = readCheckpoint(dir);
+  trainer.restore(checkpoint, dir);
+  return checkpoint.state;
 }

@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '@relora/data/node';
 import {
   encodeSafetensors,
   hfConfigJson,
@@ -22,7 +23,12 @@ import {
   type SafetensorsTensor,
 } from '@relora/llama';
 import * as tf from '@tensorflow/tfjs-core';
-import { captureCheckpointState, mergedWeights, optimizerState } from '../checkpoint-state';
+import {
+  captureCheckpointState,
+  mergedWeights,
+  methodState,
+  optimizerState,
+} from '../checkpoint-state';
 import type { Trainer } from '../trainer';
 
 /** Files of a checkpoint directory. */
@@ -30,7 +36,7 @@ export const CHECKPOINT_FILES = {
   /** Hugging Face layout, LoRA merged: what any Llama loader reads. */
   model: 'model.safetensors',
   config: 'config.json',
-  /** Every variable unmerged (frozen W, LoRA A/B in PEFT layout): only in the LoRA phase. */
+  /** Every variable unmerged (frozen W, LoRA A/B in PEFT layout): in the LoRA phase and with switchlora. */
   trainingWeights: 'training_weights.safetensors',
   /** AdamW moments by parameter name; its metadata holds the optimizer's JSON state. */
   optimizer: 'optimizer.safetensors',
@@ -89,6 +95,25 @@ async function optimizerSafetensors(trainer: Trainer): Promise<Uint8Array> {
   return encodeSafetensors(entries, { relora_adamw: JSON.stringify(meta) });
 }
 
+/**
+ * The file of a method's extra state (GaLore/Fira projectors and projected moments), only in
+ * checkpoints of methods that keep one; its metadata `relora_method` holds the JSON part.
+ */
+export const METHOD_STATE_FILE = 'method_state.safetensors';
+
+/** method_state.safetensors bytes, or undefined for a method without extra state. */
+async function methodStateSafetensors(trainer: Trainer): Promise<Uint8Array | undefined> {
+  const saved = await methodState(trainer);
+  if (!saved) return undefined;
+  const entries = Object.entries(saved.tensors).map(
+    ([key, { shape, data }]): [string, SafetensorsTensor] => [
+      key,
+      { dtype: 'F32', shape, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) },
+    ],
+  );
+  return encodeSafetensors(entries, { relora_method: JSON.stringify(saved.meta) });
+}
+
 /** SHA-256 of `bytes`, lowercase hex: what training_state.json's `files` records. */
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -122,17 +147,6 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** Whether process `pid` is running (EPERM: it runs under another user). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes what an interrupted {@link writeCheckpoint} of a process no longer running left in
  * `dir`: `.tmp-model_<step>-<pid>` (an incomplete checkpoint) and `model_<step>.old-<pid>` (the
@@ -163,6 +177,8 @@ export interface WriteCheckpointOptions {
   dir: string;
   /** The model's config (for config.json and the linear layout). */
   config: LlamaConfig;
+  /** Extra config.json fields, e.g. a model variant's (`@relora/cola`'s `colaConfigFields`). */
+  configExtra?: Record<string, unknown>;
   /** Keep only the newest N model_<step> directories; null keeps all. */
   keep?: number | null;
   /**
@@ -197,12 +213,17 @@ export async function writeCheckpoint(
   };
   try {
     writeTensors(CHECKPOINT_FILES.model, await mergedSafetensors(trainer, options.config));
-    writeDurable(join(tmp, CHECKPOINT_FILES.config), hfConfigJson(options.config));
-    if (trainer.lora) {
+    writeDurable(
+      join(tmp, CHECKPOINT_FILES.config),
+      hfConfigJson(options.config, options.configExtra),
+    );
+    if (trainer.lora || trainer.methodOptimizer.linears) {
       const raw = await modelStateDict(trainer.model as unknown as LlamaModel);
       writeTensors(CHECKPOINT_FILES.trainingWeights, encodeSafetensors(raw, { format: 'pt' }));
     }
     writeTensors(CHECKPOINT_FILES.optimizer, await optimizerSafetensors(trainer));
+    const method = await methodStateSafetensors(trainer);
+    if (method) writeTensors(METHOD_STATE_FILE, method);
     writeDurable(
       join(tmp, CHECKPOINT_FILES.state),
       `${JSON.stringify({ ...captureCheckpointState(trainer), files }, null, 2)}\n`,

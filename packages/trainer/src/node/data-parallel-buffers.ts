@@ -9,6 +9,20 @@ export interface SharedArrays {
   layout: SharedLayout;
 }
 
+/** `entries` (name, float count) laid back to back from offset 0, and the floats they take. */
+export function layoutOf(entries: ReadonlyArray<readonly [string, number]>): {
+  layout: SharedLayout;
+  length: number;
+} {
+  let length = 0;
+  const layout: SharedLayout = entries.map(([name, count]) => {
+    const at = length;
+    length += count;
+    return [name, at, count];
+  });
+  return { layout, length };
+}
+
 /**
  * Packs `entries` (name, float count) back to back into `reuse` when it is large enough, else
  * into a new SharedArrayBuffer: the buffers live as long as the pool, so a step allocates nothing.
@@ -17,13 +31,8 @@ export function packShared(
   entries: ReadonlyArray<readonly [string, number]>,
   reuse?: SharedArrayBuffer,
 ): SharedArrays {
-  let offset = 0;
-  const layout: SharedLayout = entries.map(([name, length]) => {
-    const at = offset;
-    offset += length;
-    return [name, at, length];
-  });
-  const bytes = offset * Float32Array.BYTES_PER_ELEMENT;
+  const { layout, length } = layoutOf(entries);
+  const bytes = length * Float32Array.BYTES_PER_ELEMENT;
   const buffer = reuse && reuse.byteLength >= bytes ? reuse : new SharedArrayBuffer(bytes);
   return { buffer, layout };
 }

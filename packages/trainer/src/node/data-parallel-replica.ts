@@ -1,10 +1,12 @@
-// A worker's copy of the model: takes the main thread's weights and computes its shards' gradients.
-import { type BackendName, copyTensorInto, initBackend, tensorFromValues } from '@relora/backend';
+// A worker's copy of the model: takes the main thread's weights, computes its shards' gradients, adds them into the threads' sum.
+import { type BackendName, initBackend, tensorFromValues } from '@relora/backend';
 import { createLlama, type LlamaConfig, type LlamaModel } from '@relora/llama';
 import { applyLoRA, type LoRAHandle } from '@relora/lora';
 import * as tf from '@tensorflow/tfjs-core';
 import { type SharedArrays, sharedView } from './data-parallel-buffers';
+import { type GradientLayout, packGradients } from './data-parallel-collective';
 import { type ShardSpec, shardGradients } from './data-parallel-shard';
+import { type ThreadGroup, ThreadsCommunicator } from './data-parallel-threads-communicator';
 
 /** How the main thread wrapped its model with LoRA (the replica wraps its own the same way). */
 export interface ReplicaLoRA {
@@ -30,16 +32,14 @@ export interface ReplicaStep {
   lora: ReplicaLoRA | null;
   /** Every parameter's current value by name (trainable and frozen: merges change the frozen ones). */
   weights: SharedArrays;
-  /** The parameters to differentiate, and where in this worker's buffer each gradient goes. */
-  grads: SharedArrays;
+  /** The parameters to differentiate, and where in the step's vector each gradient goes. */
+  layout: GradientLayout;
+  /** The process's threads, which sum their vectors there. */
+  group: ThreadGroup;
+  /** This worker's rank in `group` (the main thread is 0). */
+  rank: number;
+  /** Its shards; none still takes part in the sum (with zeros). */
   shards: ShardSpec[];
-}
-
-/** A worker's answer to a {@link ReplicaStep}: its gradients are in the step's `grads` buffer. */
-export interface ReplicaResult {
-  loss: number;
-  /** The parameters whose gradients it wrote (those its shards' losses depend on). */
-  written: string[];
 }
 
 /** The model replica a worker owns. */
@@ -63,8 +63,41 @@ export class Replica {
     return new Replica(init);
   }
 
-  /** Loads the step's weights, computes its shards and returns gradients as plain arrays. */
-  async step(message: ReplicaStep): Promise<ReplicaResult> {
+  /**
+   * Loads the step's weights, computes its shards' gradients and adds them into the group's sum;
+   * on failure aborts the group, so the other threads stop waiting for it.
+   */
+  async step(message: ReplicaStep): Promise<void> {
+    const comm = new ThreadsCommunicator(message.group, message.rank);
+    try {
+      this.loadWeights(message);
+      const params = new Map(this.model.namedParameters());
+      const trainable = message.layout.grads.map(([name]): [string, tf.Variable] => {
+        const variable = params.get(name);
+        if (!variable) throw new Error(`data-parallel worker: no parameter ${name}`);
+        return [name, variable];
+      });
+      const { loss, grads } = await shardGradients(
+        this.model,
+        trainable,
+        message.shards,
+        this.lora,
+      );
+      const flat = comm.slot(message.rank, message.layout.length);
+      try {
+        await packGradients(message.layout, grads, loss, flat);
+      } finally {
+        tf.dispose([...grads.values()]);
+      }
+      await comm.allReduceSum(flat);
+    } catch (error) {
+      comm.abort();
+      throw error;
+    }
+  }
+
+  /** Wraps the replica with the step's LoRA settings (if changed) and assigns the step's weights. */
+  private loadWeights(message: ReplicaStep): void {
     const loraKey = JSON.stringify(message.lora);
     if (loraKey !== this.loraKey) {
       // Another phase or another trainer than last step's: start from a plain model again.
@@ -88,24 +121,6 @@ export class Replica {
       const values = sharedView(weights, offset, length);
       tf.tidy(() => variable.assign(tensorFromValues(values, variable.shape)));
     }
-    const trainable = message.grads.layout.map(([name]): [string, tf.Variable] => {
-      const variable = params.get(name);
-      if (!variable) throw new Error(`data-parallel worker: no parameter ${name}`);
-      return [name, variable];
-    });
-    const { loss, grads } = await shardGradients(this.model, trainable, message.shards, this.lora);
-    const written: string[] = [];
-    try {
-      for (const [name, offset, length] of message.grads.layout) {
-        const g = grads.get(name);
-        if (!g) continue;
-        copyTensorInto(g, sharedView(message.grads.buffer, offset, length));
-        written.push(name);
-      }
-    } finally {
-      tf.dispose([...grads.values()]);
-    }
-    return { loss, written };
   }
 
   dispose(): void {

@@ -224,3 +224,20 @@ describe('DataParallelGradients with a worker thread (wasm)', () => {
     expect(await run()).toEqual(first);
   });
 });
+
+describe('DataParallelGradients when a worker thread fails', () => {
+  it("rejects with the worker's error instead of waiting for its share", async () => {
+    await initBackend({ prefer: 'wasm' });
+    // The worker's replica has another width than the trainer's model: its step throws.
+    const other = { ...CONFIG, hiddenSize: 16, intermediateSize: 32 };
+    const dp = await DataParallelGradients.start({ workers: 2, modelConfig: other });
+    try {
+      const model = createLlama(CONFIG, { seed: 5 });
+      const trainer = new Trainer({ model, train: source(batches(2)), options: OPTIONS });
+      await expect(dp.gradients(trainer)).rejects.toThrow(/does not match the replica/);
+      model.dispose();
+    } finally {
+      await dp.close();
+    }
+  });
+});

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 export class RunDirectory {
   readonly dir: string;
   readonly checkpointsDir: string;
+  /** The step after which {@link continueAfter} drops lines, until the next line is appended. */
+  #continueAfter: number | undefined;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -32,12 +34,29 @@ export class RunDirectory {
 
   /** Appends one object as a line of metrics.jsonl. */
   appendMetrics(record: object): void {
-    appendFileSync(join(this.dir, 'metrics.jsonl'), `${JSON.stringify(record)}\n`);
+    this.#append('metrics.jsonl', record);
   }
 
   /** Appends one object as a line of eval.jsonl. */
   appendEval(record: object): void {
-    appendFileSync(join(this.dir, 'eval.jsonl'), `${JSON.stringify(record)}\n`);
+    this.#append('eval.jsonl', record);
+  }
+
+  #append(file: 'metrics.jsonl' | 'eval.jsonl', record: object): void {
+    const step = this.#continueAfter;
+    if (step !== undefined) {
+      this.#continueAfter = undefined;
+      this.truncateAfter(step);
+    }
+    appendFileSync(join(this.dir, file), `${JSON.stringify(record)}\n`);
+  }
+
+  /**
+   * A resume from update step `step`: {@link truncateAfter} `step`, done when the first new line
+   * is appended, so that a resume failing before it logs anything leaves the logs as they were.
+   */
+  continueAfter(step: number): void {
+    this.#continueAfter = step;
   }
 
   /** Parsed lines of metrics.jsonl or eval.jsonl (empty if absent). */

@@ -2,6 +2,7 @@
 // and checkpoint in a test.
 import { createByteTokenizer, createLoaders, tokenizeTexts } from '@relora/data';
 import { createLlama, llamaPreset } from '@relora/llama';
+import type { Trainer } from '../trainer';
 
 /** Loaders over `text` (a fifth held out for validation), the model's config, and a model from `seed`. */
 export function tinyModel(text: string[], seed: number) {
@@ -19,4 +20,13 @@ export function tinyModel(text: string[], seed: number) {
     numHeads: 2,
   });
   return { loaders, config, model: createLlama(config, { seed }) };
+}
+
+/** Runs `steps` update steps of `trainer`; the loss of each. */
+export async function stepLosses(trainer: Trainer, steps: number): Promise<number[]> {
+  const out: number[] = [];
+  const off = trainer.on('step', (e) => out.push(e.loss));
+  for (let i = 0; i < steps; i++) await trainer.step();
+  off();
+  return out;
 }

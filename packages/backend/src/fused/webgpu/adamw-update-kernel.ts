@@ -1,15 +1,16 @@
-// The fused AdamW update for webgpu: three WGSL passes, one per output, instead of ~14 kernels.
+// The fused AdamW update for webgpu: one WGSL pass writing all three outputs, instead of ~14 kernels.
 import { ADAMW_UPDATE_KERNEL, adamwConstants } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs } from '../../kernel-args';
 import { checkAdamWUpdateArgs } from '../adamw-update-args';
-import { elementProgram, runFused } from './wgsl-program';
+import { elementProgram, runFusedWriting } from './wgsl-program';
 
 // @relora/core's adamwUpdateValues, operation for operation. The constants arrive as float32
 // uniforms computed by adamwConstants on the CPU, rounded as the ops path's scalar tensors are.
-// A program writes one buffer, so each of the three passes recomputes m' and v' (two products
-// and two sums per element: cheaper than a fourth pass over memory) and keeps one output.
-const ADAMW_WGSL = `
+// One pass reads the four inputs once and writes p' as the program's output and m', v' into two
+// fresh buffers bound writable (runFusedWriting): one dispatch per variable, not three (the first
+// version ran a pass per output, each recomputing m' and v'; PERF-LOG.md, WebGPU 2).
+const ADAMW_ELEMENT = `
   struct AdamWNext {
     param : f32,
     m : f32,
@@ -25,14 +26,21 @@ const ADAMW_WGSL = `
     let denom = sqrt(vNext) / uniforms.correction2Sqrt + uniforms.epsilon;
     return AdamWNext(p - (mNext / denom) * uniforms.stepSize, mNext, vNext);
   }
-`;
 
-const OUTPUTS = ['param', 'm', 'v'] as const;
+  fn element(i : i32) -> f32 {
+    let next = adamwAt(i);
+    mNext[i] = next.m;
+    vNext[i] = next.v;
+    return next.param;
+  }`;
+
+/** The inputs the program writes: m' and v', each a new tensor. */
+const WRITTEN = ['mNext', 'vNext'] as const;
 
 /**
- * {@link ADAMW_UPDATE_KERNEL} on webgpu: `[paramNext, mNext, vNext]`, new tensors. WGSL's
- * division and sqrt need not round correctly and the GPU's compiler may fuse a multiply and an
- * add, so the floats can differ from the ops path's in their last bits.
+ * {@link ADAMW_UPDATE_KERNEL} on webgpu: `[paramNext, mNext, vNext]`, new tensors, from one
+ * dispatch. WGSL's division and sqrt need not round correctly and the GPU's compiler may fuse a
+ * multiply and an add, so the floats can differ from the ops path's in their last bits.
  */
 export const adamwUpdateWebGpuConfig: tf.KernelConfig = {
   kernelName: ADAMW_UPDATE_KERNEL,
@@ -51,19 +59,24 @@ export const adamwUpdateWebGpuConfig: tf.KernelConfig = {
       stepSize: ['f32', stepSize],
     } as const;
     const size = tf.util.sizeFromShape(param.shape);
-    return OUTPUTS.map((output) => {
-      const wgsl = `${ADAMW_WGSL}
-        fn element(i : i32) -> f32 {
-          return adamwAt(i).${output};
-        }`;
-      const program = elementProgram(
-        `adamw_${output}`,
-        { param, grad, m, v },
-        size,
-        uniforms,
-        wgsl,
+    const backend = args.backend as unknown as {
+      makeTensorInfo(shape: number[], dtype: 'float32', values?: Float32Array): tf.TensorInfo;
+    };
+    // an empty variable runs no program (the backend skips empty outputs): its moments are empty too
+    if (size === 0) {
+      return [0, 1, 2].map(() =>
+        backend.makeTensorInfo(param.shape, 'float32', new Float32Array(0)),
       );
-      return runFused(args.backend, program, param.shape);
-    });
+    }
+    const [mNext, vNext] = WRITTEN.map(() => backend.makeTensorInfo(param.shape, 'float32'));
+    const program = elementProgram(
+      'adamw_one_pass',
+      { param, grad, m, v, mNext: mNext!, vNext: vNext! },
+      size,
+      uniforms,
+      ADAMW_ELEMENT,
+    );
+    const paramNext = runFusedWriting(args.backend, program, param.shape, WRITTEN);
+    return [paramNext, mNext!, vNext!];
   }) as unknown as tf.KernelFunc,
 };

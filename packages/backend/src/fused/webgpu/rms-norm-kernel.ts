@@ -1,52 +1,50 @@
 // The RMSNorm kernels for webgpu: WGSL passes instead of ~6 kernels forward and ~20 backward.
 //
-// A pass writes one buffer and a row sum needs the whole row, so each kernel is a row sum (a
-// workgroup per row) followed by a pass per element that reads it: forward, invRms then y;
-// backward, the per-row factor of dx then dx, and dWeight as a column sum over the rows.
+// A row sum needs the whole row, so each row is one workgroup that sums it and then writes the
+// row's elements (rowProgram): forward, y with invRms written beside it (one dispatch; it was a
+// row-sum pass and an element pass, PERF-LOG.md, WebGPU 3); backward, dx from the row's sum of
+// g·x (one dispatch, was two), and dWeight as a column sum over the rows.
 import { RMS_NORM_GRAD_KERNEL, RMS_NORM_KERNEL } from '@relora/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs } from '../../kernel-args';
 import { checkRmsNormArgs, checkRmsNormGradArgs } from '../rms-norm-args';
-import { disposeIntermediate, elementProgram, runFused, sumProgram } from './wgsl-program';
+import { rowProgram, runFused, runFusedWriting, sumProgram } from './wgsl-program';
 
-// r = 1 / sqrt(mean(x²) + epsilon) for row o; `term` is one square of the row.
-const INV_RMS_WGSL = `
+// r = 1 / sqrt(mean(x²) + epsilon) for row o, written to invRms; y = (x·r)·weight, in
+// @relora/core's rmsNormValues order.
+const FORWARD_WGSL = `
   fn term(o : i32, k : i32) -> f32 {
     let value = x[o * uniforms.d + k];
     return value * value;
   }
 
-  fn finish(o : i32, sum : f32) -> f32 {
+  fn invRmsOf(sum : f32) -> f32 {
     return 1.0 / sqrt(sum / f32(uniforms.d) + uniforms.epsilon);
   }
-`;
 
-// y = (x·r)·weight, in @relora/core's rmsNormValues order.
-const Y_WGSL = `
-  fn element(i : i32) -> f32 {
-    let row = i / uniforms.d;
-    return (x[i] * invRms[row]) * weight[i - row * uniforms.d];
+  fn rowDone(o : i32, sum : f32) {
+    invRms[o] = invRmsOf(sum);
+  }
+
+  fn element(o : i32, k : i32, sum : f32) -> f32 {
+    return (x[o * uniforms.d + k] * invRmsOf(sum)) * weight[k];
   }
 `;
 
-// c = r³·mean(g·x) for row o, with g = dy·weight: the factor of x in dx.
-const DX_FACTOR_WGSL = `
+// dx = r·g − x·c per element, with g = dy·weight and c = r³·mean(g·x) for the row.
+const DX_WGSL = `
   fn term(o : i32, k : i32) -> f32 {
     let i = o * uniforms.d + k;
     return dy[i] * weight[k] * x[i];
   }
 
-  fn finish(o : i32, sum : f32) -> f32 {
-    let r = invRms[o];
-    return r * r * r * (sum / f32(uniforms.d));
-  }
-`;
+  fn rowDone(o : i32, sum : f32) {}
 
-// dx = r·g − x·c per element, c from the pass above.
-const DX_WGSL = `
-  fn element(i : i32) -> f32 {
-    let row = i / uniforms.d;
-    return dy[i] * weight[i - row * uniforms.d] * invRms[row] - x[i] * dxFactor[row];
+  fn element(o : i32, k : i32, sum : f32) -> f32 {
+    let i = o * uniforms.d + k;
+    let r = invRms[o];
+    let c = r * r * r * (sum / f32(uniforms.d));
+    return dy[i] * weight[k] * r - x[i] * c;
   }
 `;
 
@@ -63,8 +61,9 @@ const D_WEIGHT_WGSL = `
 `;
 
 /**
- * {@link RMS_NORM_KERNEL} on webgpu: `[y, invRms]`, new tensors. Row sums add 64 float32 partial
- * sums pairwise where the JS loop sums in float64, so the last bits differ from cpu's.
+ * {@link RMS_NORM_KERNEL} on webgpu: `[y, invRms]`, new tensors, from one dispatch. Row sums add
+ * 64 float32 partial sums pairwise where the JS loop sums in float64, so the last bits differ
+ * from cpu's.
  */
 export const rmsNormWebGpuConfig: tf.KernelConfig = {
   kernelName: RMS_NORM_KERNEL,
@@ -72,21 +71,25 @@ export const rmsNormWebGpuConfig: tf.KernelConfig = {
   kernelFunc: ((args: KernelArgs) => {
     const { x, weight, epsilon, dims } = checkRmsNormArgs(args.inputs, args.attrs, 'webgpu');
     const { rows, d } = dims;
-    const uniforms = { d: ['i32', d] } as const;
-    const inv = sumProgram(
-      'rms_norm_inv',
-      { x },
+    const backend = args.backend as unknown as {
+      makeTensorInfo(shape: number[], dtype: 'float32', values?: Float32Array): tf.TensorInfo;
+    };
+    // no rows: nothing to run (the backend skips an empty output), both outputs empty
+    if (rows === 0) {
+      return [x.shape, [0]].map((shape) =>
+        backend.makeTensorInfo(shape, 'float32', new Float32Array(0)),
+      );
+    }
+    const invRms = backend.makeTensorInfo([rows], 'float32');
+    const program = rowProgram(
+      'rms_norm_forward',
+      { x, weight, invRms },
       rows,
       d,
-      { ...uniforms, epsilon: ['f32', epsilon] },
-      INV_RMS_WGSL,
+      { epsilon: ['f32', epsilon] },
+      FORWARD_WGSL,
     );
-    const invRms = runFused(args.backend, inv, [rows]);
-    const y = runFused(
-      args.backend,
-      elementProgram('rms_norm_y', { x, weight, invRms }, rows * d, uniforms, Y_WGSL),
-      x.shape,
-    );
+    const y = runFusedWriting(args.backend, program, x.shape, ['invRms']);
     return [y, invRms];
   }) as unknown as tf.KernelFunc,
 };
@@ -98,29 +101,28 @@ export const rmsNormGradWebGpuConfig: tf.KernelConfig = {
   kernelFunc: ((args: KernelArgs) => {
     const { dy, x, weight, invRms, dims } = checkRmsNormGradArgs(args.inputs, 'webgpu');
     const { rows, d } = dims;
-    const uniforms = { d: ['i32', d] } as const;
-    const factor = sumProgram(
-      'rms_norm_dx_factor',
-      { dy, x, weight, invRms },
-      rows,
-      d,
-      uniforms,
-      DX_FACTOR_WGSL,
-    );
-    const dxFactor = runFused(args.backend, factor, [rows]);
-    const dxInputs = { dy, x, weight, invRms, dxFactor };
+    // no rows: dx is empty and dWeight zeros, with no program (one binding an empty buffer is
+    // invalid in WebGPU: the device reports an error and computes nothing)
+    if (rows === 0) {
+      const backend = args.backend as unknown as {
+        makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+      };
+      return [
+        backend.makeTensorInfo(x.shape, 'float32', new Float32Array(0)),
+        backend.makeTensorInfo([d], 'float32', new Float32Array(d)),
+      ];
+    }
     const dx = runFused(
       args.backend,
-      elementProgram('rms_norm_dx', dxInputs, rows * d, uniforms, DX_WGSL),
+      rowProgram('rms_norm_dx', { dy, x, weight, invRms }, rows, d, {}, DX_WGSL),
       x.shape,
     );
-    disposeIntermediate(args.backend, dxFactor);
     const dWeightSums = sumProgram(
       'rms_norm_d_weight',
       { dy, x, invRms },
       d,
       rows,
-      uniforms,
+      { d: ['i32', d] },
       D_WEIGHT_WGSL,
     );
     const dWeight = runFused(args.backend, dWeightSums, [d]);

@@ -1,5 +1,6 @@
-// What the WGSL kernels share: the two shapes of program they come in (a thread per output
-// element; a workgroup per output sum) and running one on the webgpu backend.
+// What the WGSL kernels share: the shapes of program they come in (a thread per output element;
+// a workgroup per output sum; a workgroup per row, its sum and then its elements) and running one
+// on the webgpu backend.
 //
 // Only types come from @tensorflow/tfjs-backend-webgpu: importing the package registers its
 // backend, which it does only if navigator.gpu exists then (select/webgpu.ts imports it once it
@@ -87,6 +88,53 @@ export function elementProgram(
   return ready(flatProgram(shaderKey, size, workgroups, userCode), inputs, uniforms);
 }
 
+// Σ_k term(o, k) for k < terms, by the workgroup's 64 threads: each takes every 64th term, then
+// the partial sums are added pairwise. All threads of a workgroup serve one o; a workgroup past
+// the last (`live` false: the backend may dispatch a square of them) still joins every barrier,
+// since a barrier must be reached by the whole workgroup, so only the loads are guarded.
+const WORKGROUP_SUM = `
+    var<workgroup> partial : array<f32, ${THREADS}>;
+
+    fn workgroupSum(o : i32, terms : i32, live : bool) -> f32 {
+      var sum = 0.0;
+      for (var k = i32(localIndex); k < terms && live; k = k + ${THREADS}) {
+        sum = sum + term(o, k);
+      }
+      partial[localIndex] = sum;
+      workgroupBarrier();
+      for (var stride = ${THREADS / 2}u; stride > 0u; stride = stride / 2u) {
+        if (localIndex < stride) {
+          partial[localIndex] = partial[localIndex] + partial[localIndex + stride];
+        }
+        workgroupBarrier();
+      }
+      return partial[0];
+    }
+`;
+
+// A program of `workgroups` workgroups writing `outputs` elements, whose main runs `body` with
+// o = its workgroup's number, after `wgsl` and workgroupSum.
+function workgroupProgram(
+  shaderKey: string,
+  inputs: ProgramInputs,
+  outputs: number,
+  workgroups: number,
+  uniforms: Uniforms,
+  wgsl: string,
+  body: string,
+): FusedProgram {
+  const userCode = `
+    ${wgsl}
+    ${WORKGROUP_SUM}
+
+    fn main(index : i32) {
+      let o = index / ${THREADS};
+      ${body}
+    }
+  `;
+  return ready(flatProgram(shaderKey, outputs, workgroups, userCode), inputs, uniforms);
+}
+
 /**
  * One workgroup per output element o < `size`: Σ_k term(o, k) over `terms` values of k, then
  * finish(o, sum). `wgsl` defines `fn term(o : i32, k : i32) -> f32` and
@@ -102,35 +150,50 @@ export function sumProgram(
   uniforms: Uniforms,
   wgsl: string,
 ): FusedProgram {
-  const userCode = `
-    ${wgsl}
-
-    var<workgroup> partial : array<f32, ${THREADS}>;
-
-    fn main(index : i32) {
-      // All threads of a workgroup serve one output. A workgroup past the last output (the
-      // backend may dispatch a square of them) still joins every barrier: a barrier must be
-      // reached by the whole workgroup, so only the loads and the store are guarded.
-      let o = index / ${THREADS};
-      var sum = 0.0;
-      for (var k = i32(localIndex); k < uniforms.terms && o < uniforms.size; k = k + ${THREADS}) {
-        sum = sum + term(o, k);
-      }
-      partial[localIndex] = sum;
-      workgroupBarrier();
-      for (var stride = ${THREADS / 2}u; stride > 0u; stride = stride / 2u) {
-        if (localIndex < stride) {
-          partial[localIndex] = partial[localIndex] + partial[localIndex + stride];
-        }
-        workgroupBarrier();
-      }
+  const body = `
+      let total = workgroupSum(o, uniforms.terms, o < uniforms.size);
       if (localIndex == 0u && o < uniforms.size) {
-        setOutputAtIndex(o, finish(o, partial[0]));
-      }
-    }
-  `;
-  const program = flatProgram(shaderKey, size, size, userCode);
-  return ready(program, inputs, { terms: ['i32', terms], ...uniforms });
+        setOutputAtIndex(o, finish(o, total));
+      }`;
+  return workgroupProgram(
+    shaderKey,
+    inputs,
+    size,
+    size,
+    { terms: ['i32', terms], ...uniforms },
+    wgsl,
+    body,
+  );
+}
+
+/**
+ * One workgroup per row of a `[rows, d]` output: the row's Σ_k term(o, k) as in
+ * {@link sumProgram}, then every element of the row, `element(o, k, sum)`, from the same
+ * workgroup, so a row sum and what reads it take one dispatch, not two. `wgsl` defines
+ * `fn term(o : i32, k : i32) -> f32`, `fn element(o : i32, k : i32, sum : f32) -> f32` and
+ * `fn rowDone(o : i32, sum : f32)`, which the row's first thread calls once (for a second output
+ * bound writable, see {@link runFusedWriting}; empty otherwise). Uniforms `rows` and `d` are set.
+ */
+export function rowProgram(
+  shaderKey: string,
+  inputs: ProgramInputs,
+  rows: number,
+  d: number,
+  uniforms: Uniforms,
+  wgsl: string,
+): FusedProgram {
+  const body = `
+      let total = workgroupSum(o, uniforms.d, o < uniforms.rows);
+      if (o < uniforms.rows) {
+        if (localIndex == 0u) {
+          rowDone(o, total);
+        }
+        for (var k = i32(localIndex); k < uniforms.d; k = k + ${THREADS}) {
+          setOutputAtIndex(o * uniforms.d + k, element(o, k, total));
+        }
+      }`;
+  const all = { rows: ['i32', rows], d: ['i32', d], ...uniforms } as const;
+  return workgroupProgram(shaderKey, inputs, rows * d, rows, all, wgsl, body);
 }
 
 // `t` as a flat view of its data (no copy, no new reference): what the programs bind.
@@ -146,6 +209,46 @@ export function runFused(backend: unknown, fused: FusedProgram, shape: number[])
   const { program, inputs, uniformData } = fused;
   const out = (backend as WebGPUBackend).runWebGPUProgram(program, inputs, 'float32', uniformData);
   return { dataId: out.dataId, shape, dtype: 'float32' };
+}
+
+/**
+ * {@link runFused} for a program that writes more than its one output: the inputs named in
+ * `written` are bound writable (`var<storage, read_write>`) so its WGSL assigns them, e.g.
+ * `mNext[i] = x`. tfjs-backend-webgpu 4.22 binds every input read-only and has one output per
+ * program, so three outputs would take three dispatches; here the backend's device is seen
+ * through a view that rewrites the declarations of `written` as the backend compiles the shader
+ * (it does so once per shader key, then caches the pipeline). Each written input must be a fresh
+ * buffer bound nowhere else in the program (WebGPU forbids a writable binding to alias another).
+ */
+export function runFusedWriting(
+  backend: unknown,
+  fused: FusedProgram,
+  shape: number[],
+  written: readonly string[],
+): tf.TensorInfo {
+  const gpu = backend as WebGPUBackend & { device: GPUDevice };
+  const device = gpu.device;
+  const declaration = new RegExp(`var<storage, read> (${written.join('|')}) ?:`, 'g');
+  const rewriting = new Proxy(device, {
+    get(target, key) {
+      if (key === 'createShaderModule') {
+        return (descriptor: GPUShaderModuleDescriptor) =>
+          target.createShaderModule({
+            ...descriptor,
+            code: descriptor.code.replace(declaration, 'var<storage, read_write> $1 :'),
+          });
+      }
+      // Dawn's methods and getters need the device itself as `this`, not the view
+      const value = (target as unknown as Record<PropertyKey, unknown>)[key];
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  gpu.device = rewriting;
+  try {
+    return runFused(backend, fused, shape);
+  } finally {
+    gpu.device = device;
+  }
 }
 
 /** Frees a kernel's intermediate output (the backend defers it past the queued commands). */

@@ -1,0 +1,66 @@
+// The methods' analytical counts against hand counts of a tiny model.
+import { colaFlopsPerToken } from '@relora/cola';
+import { describe, expect, it } from 'vitest';
+import { modeCounts } from './method-analytical';
+import type { ModelShape } from './model-shape';
+
+// V = 10, d = 4, f = 6, L = 2, rank 2, T = 3, 8 tokens per step. Hand counts:
+//   full: 272 kernel weights (per layer q,k,v,o 4*16, gate,up,down 3*24) + 100 others = 372
+//   GaLore per layer: projectors 4*(2*4) + 3*(2*4) = 56, moments 4*(2*2*4) + 3*(2*2*6) = 136
+//   SwitchLoRA pools per layer: 4 * 4*(4+4) + 3 * 4*(4+6) = 248
+//   CoLA factors L r (11d + 3f) = 2*2*62 = 248, others 100
+const tiny: ModelShape = {
+  vocabSize: 10,
+  hiddenSize: 4,
+  intermediateSize: 6,
+  numLayers: 2,
+  numHeads: 2,
+};
+const counts = (mode: Parameters<typeof modeCounts>[1]) => modeCounts(tiny, mode, 2, 3, 8);
+const fullFlops = 6 * (272 + 40) + 12 * 2 * 3 * 4; // 2160
+
+describe('modeCounts', () => {
+  it('gives GaLore the full model, AdamW for the rest and projected state for the kernels', () => {
+    const galore = counts('galore');
+    expect(galore.params).toEqual({ total: 372, trainable: 372, frozen: 0, lora: 0 });
+    expect(galore.bytes).toEqual({ weights: 4 * 372, gradients: 4 * 372, optimizer: 4 * 584 });
+    // projections: 4 r in out over the 272 kernel weights, per 8 tokens
+    expect(galore.flopsPerToken).toBe(fullFlops + (4 * 2 * 272) / 8);
+  });
+
+  it('adds one limiter per kernel and a back-projection for Fira', () => {
+    const fira = counts('fira');
+    expect(fira.bytes.optimizer).toBe(4 * (584 + 14));
+    expect(fira.flopsPerToken).toBe(fullFlops + (6 * 2 * 272) / 8);
+  });
+
+  it('counts SwitchLoRA as LoRA plus its candidate pools', () => {
+    const s = counts('switchlora');
+    expect(s.params).toEqual({ total: 620, trainable: 348, frozen: 272, lora: 248 });
+    expect(s.bytes).toEqual({
+      weights: 4 * 620,
+      gradients: 4 * 348,
+      optimizer: 8 * 348,
+      state: 4 * 496,
+    });
+    expect(s.flopsPerToken).toBe(counts('lora').flopsPerToken);
+  });
+
+  it("counts CoLA's factors and takes its FLOPs from @relora/cola", () => {
+    const shape = { ...tiny, tieWordEmbeddings: false };
+    for (const [mode, recompute] of [
+      ['cola', false],
+      ['cola-m', true],
+    ] as const) {
+      const c = counts(mode);
+      expect(c.params).toEqual({ total: 348, trainable: 348, frozen: 0, lora: 0 });
+      expect(c.bytes).toEqual({ weights: 4 * 348, gradients: 4 * 348, optimizer: 8 * 348 });
+      expect(c.flopsPerToken).toBe(colaFlopsPerToken(shape, { rank: 2, recompute }, 3).training);
+    }
+    expect(counts('cola-m').flopsPerToken - counts('cola').flopsPerToken).toBe(2 * 248);
+  });
+
+  it('refuses a ranked mode without a rank', () => {
+    expect(() => modeCounts(tiny, 'galore', null, 3, 8)).toThrow(/needs a rank/);
+  });
+});
