@@ -16,7 +16,7 @@ export function describeTolerance(t: Tolerance): string {
   return (
     `Resident bytes after warm-up (tensor bytes; on webgpu the backend's GPU buffers) must equal ` +
     `weights + optimizer state (AdamW m and v; GaLore/Fira also projectors and projected ` +
-    `moments) + method state (SwitchLoRA's candidate pools) + the causal mask and ` +
+    `moments) + method state (SwitchLoRA's candidate pools, SST's pair masks) + the causal mask and ` +
     `rotary tables (4 bytes per float32) ` +
     `within ${(t.relative * 100).toFixed(1)}% + ${(t.bytes / 1024).toFixed(0)} KiB; parameter ` +
     `counts from the model's variables must equal the analytical counts exactly.`

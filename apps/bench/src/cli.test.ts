@@ -81,9 +81,9 @@ describe('relora-bench CLI', () => {
     }
   });
 
-  it('runs galore, fira, switchlora and cola on the tiny preset with their memory checks passing', () => {
+  it('runs galore, fira, switchlora, cola and sst on the tiny preset with their memory checks passing', () => {
     const methodsDir = join(outDir, 'methods');
-    const args = ['--quick', '--presets', 'tiny', '--modes', 'galore,fira,switchlora,cola'];
+    const args = ['--quick', '--presets', 'tiny', '--modes', 'galore,fira,switchlora,cola,sst'];
     const few = ['--rounds', '1', '--steps', '2', '--warmup-steps', '1', '--warmup-sec', '0'];
     const run = runCli([...args, ...few, '--out-dir', methodsDir]);
     expect(run.stderr).not.toMatch(/FAILED|Error/);
@@ -95,8 +95,9 @@ describe('relora-bench CLI', () => {
       'tiny/fira-r32',
       'tiny/switchlora-r32',
       'tiny/cola-r32',
+      'tiny/sst-r32',
     ]);
-    expect(results.summary).toMatchObject({ cases: 4, failedCases: 0, checksFailed: 0 });
+    expect(results.summary).toMatchObject({ cases: 5, failedCases: 0, checksFailed: 0 });
     for (const c of results.cases) {
       const resident = results.checks.find((k) => k.caseId === c.id && k.name === 'resident-bytes');
       // exact: the bench's GaLore never refreshes after warm-up, and no method keeps a temporary
@@ -105,7 +106,9 @@ describe('relora-bench CLI', () => {
       expect(Number.isFinite(c.measured?.loss.last)).toBe(true);
     }
     expect(results.cases[2]?.analytical.bytes.state).toBeGreaterThan(0); // the candidate pools
+    expect(results.cases[4]?.analytical.bytes.state).toBeGreaterThan(0); // SST's pair masks
     expect(results.flopsFormula).toMatch(/galoreStateElements/);
+    expect(results.flopsFormula).toMatch(/sstStateElements/);
     expect(run.stdout).toMatch(/\bstate\b/);
   });
 
@@ -228,7 +231,7 @@ describe('relora-bench CLI', () => {
     const run = runCli(['--modes', 'full,dense']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
-      /--modes.*expected modes among full, lora, relora, galore, fira, switchlora, cola, cola-m, got 'dense'/,
+      /--modes.*expected modes among full, lora, relora, galore, fira, switchlora, cola, cola-m, sst, got 'dense'/,
     );
   });
 });

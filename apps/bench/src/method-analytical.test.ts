@@ -9,6 +9,8 @@ import type { ModelShape } from './model-shape';
 //   GaLore per layer: projectors 4*(2*4) + 3*(2*4) = 56, moments 4*(2*2*4) + 3*(2*2*6) = 136
 //   SwitchLoRA pools per layer: 4 * 4*(4+4) + 3 * 4*(4+6) = 248
 //   CoLA factors L r (11d + 3f) = 2*2*62 = 248, others 100
+//   SST per layer, k = 4: q,k,v,o 4 * 4*(4+4+1) = 144, gate,up 2 * 4*(4+6+1) = 88, down 44: 276;
+//     L = 2: 552 + 100 others = 652; masks 2k = 8 bool bytes per projection, 14 projections
 const tiny: ModelShape = {
   vocabSize: 10,
   hiddenSize: 4,
@@ -58,6 +60,21 @@ describe('modeCounts', () => {
       expect(c.flopsPerToken).toBe(colaFlopsPerToken(shape, { rank: 2, recompute }, 3).training);
     }
     expect(counts('cola-m').flopsPerToken - counts('cola').flopsPerToken).toBe(2 * 248);
+  });
+
+  it('counts SST as U, sigma, V of every projection with AdamW state, plus the sampled-pair masks', () => {
+    const s = counts('sst');
+    expect(s.params).toEqual({ total: 652, trainable: 652, frozen: 0, lora: 0 });
+    expect(s.bytes).toEqual({
+      weights: 4 * 652,
+      gradients: 4 * 652,
+      optimizer: 8 * 652,
+      state: 14 * 8,
+    });
+    // 6 (head 40 + factors 552) + attention 12 L T d = 288; the forward of a projection is
+    // (in + out) k + k multiply-adds, so the rank (sampled pairs) changes no FLOPs
+    expect(s.flopsPerToken).toBe(6 * (40 + 552) + 288);
+    expect(modeCounts(tiny, 'sst', 1, 3, 8).flopsPerToken).toBe(s.flopsPerToken);
   });
 
   it('refuses a ranked mode without a rank', () => {

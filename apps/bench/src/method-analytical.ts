@@ -1,6 +1,7 @@
 // Analytical counts of the methods beyond full/lora/relora, from each method package's own formula.
 import { colaFlopsPerToken, colaParameterCounts } from '@relora/cola';
 import { galoreStateElements } from '@relora/galore';
+import { sstStateElements } from '@relora/sst';
 import { switchLoraStateElements } from '@relora/switchlora';
 import {
   type AnalyticalParameterCounts,
@@ -9,6 +10,7 @@ import {
   countBytes,
   countParameters,
   unwrappedParameters,
+  wrappedLinearParameters,
 } from './analytical';
 import { flopsPerToken } from './flops';
 import { layerLinears, type ModelShape } from './model-shape';
@@ -32,7 +34,12 @@ export const METHOD_FORMULAS =
   'trainable; state = candidate pools min(in,out)*(in+out) per kernel ' +
   '(switchLoraStateElements.candidates); FLOPs as lora. ' +
   'cola/cola-m: params = colaParameterCounts (L*r*(11d+3f) factors + embeddings, norms, head), ' +
-  'all trainable, AdamW m, v; FLOPs = colaFlopsPerToken.training.';
+  'all trainable, AdamW m, v; FLOPs = colaFlopsPerToken.training. ' +
+  'sst: params = sstStateElements.weights (per attention/MLP projection V [in,k], sigma [k], ' +
+  'U^T [k,out], k = min(in,out): k*(in+out+1); embeddings, norms, head dense), all trainable, ' +
+  'AdamW m, v of all (the plain form); state = the sampled-pair masks, 2k bool bytes per ' +
+  'projection; FLOPs = 6*(N_head + sum (in+out)*k + k) + 12*L*T*d: a projection forward is ' +
+  '(in+out)*k + k multiply-adds instead of in*out.';
 
 function kernelShapes(shape: ModelShape): number[][] {
   const perLayer = layerLinears(shape).map(([, inF, outF]) => [inF, outF]);
@@ -88,6 +95,7 @@ export function modeCounts(
       flopsPerToken: flopsPerToken(shape, 'lora', seqLen, { rank }),
     };
   }
+  if (mode === 'sst') return sstCounts(shape, kernels, rank, seqLen);
   const recompute = mode === 'cola-m';
   const colaShape = { ...shape, tieWordEmbeddings: shape.tieWordEmbeddings ?? false };
   const cola = colaParameterCounts(colaShape, rank);
@@ -96,5 +104,41 @@ export function modeCounts(
     params,
     bytes: countBytes(params),
     flopsPerToken: colaFlopsPerToken(colaShape, { rank, recompute }, seqLen).training,
+  };
+}
+
+/** Bytes of one bool element (tfjs stores bool tensors one byte per element). */
+const BYTES_PER_BOOL = 1;
+
+// SST's plain form (@relora/sst README): U, sigma, V of every projection are parameters with
+// AdamW state; each projection also keeps two bool masks of its k pairs (columns [1, k], rows [k, 1]).
+function sstCounts(
+  shape: ModelShape,
+  kernels: number[][],
+  rank: number,
+  seqLen: number,
+): ModeCounts {
+  const elements = sstStateElements(
+    { ...shape, tieWordEmbeddings: shape.tieWordEmbeddings ?? false },
+    rank,
+  );
+  const params = { total: elements.weights, trainable: elements.weights, frozen: 0, lora: 0 };
+  let factorMultiplyAdds = 0;
+  let maskBytes = 0;
+  for (const [inF, outF] of kernels) {
+    const k = Math.min(inF!, outF!);
+    factorMultiplyAdds += (inF! + outF!) * k + k;
+    maskBytes += 2 * k * BYTES_PER_BOOL;
+  }
+  // x V, then the k products with sigma, then (x V sigma) U^T: 2 FLOPs forward and 4 backward each.
+  const dense = flopsPerToken(shape, 'full', seqLen) - 6 * wrappedLinearParameters(shape);
+  return {
+    params,
+    bytes: {
+      ...countBytes(params),
+      optimizer: elements.optimizer * BYTES_PER_FLOAT,
+      state: maskBytes,
+    },
+    flopsPerToken: dense + 6 * factorMultiplyAdds,
   };
 }

@@ -10,7 +10,7 @@ import type { MethodName } from '@relora/trainer';
  */
 export type BenchMode = Extract<
   MethodName,
-  'full' | 'lora' | 'relora' | 'galore' | 'fira' | 'switchlora' | 'cola' | 'cola-m'
+  'full' | 'lora' | 'relora' | 'galore' | 'fira' | 'switchlora' | 'cola' | 'cola-m' | 'sst'
 >;
 export const TRAINING_MODES = Object.keys({
   full: 0,
@@ -21,6 +21,7 @@ export const TRAINING_MODES = Object.keys({
   switchlora: 0,
   cola: 0,
   'cola-m': 0,
+  sst: 0,
 } satisfies Record<BenchMode, 0>) as BenchMode[];
 /**
  * The modes the bench steps with its own AdamW (LoRA applied for lora and relora), covered by the
@@ -42,7 +43,8 @@ export interface BenchOptions {
   modes: BenchMode[];
   /**
    * Ranks of every mode but `full`: the LoRA rank (lora, relora, switchlora), the projection rank
-   * (galore, fira), CoLA's factor rank (cola, cola-m). Ranks >= the model width are skipped.
+   * (galore, fira), CoLA's factor rank (cola, cola-m), SST's sampled singular-vector pairs per
+   * projection (sst). Ranks >= the model width are skipped.
    */
   ranks: number[];
   /** Backend thread counts to compare; empty: the backend's default only. */

@@ -1,7 +1,7 @@
 // relora-quality: validation perplexity of full rank, LoRA, ReLoRA and its ablations at equal steps, one process per run.
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { QUALITY_CONFIGS } from './configs';
+import { METHOD_CONFIGS, QUALITY_CONFIGS } from './configs';
 import { QUALITY_DEFAULTS as D, type QualityOptions } from './options';
 import { QualityUsageError, runQuality } from './quality';
 
@@ -52,7 +52,7 @@ const program = new Command('relora-quality')
   .option('--seeds <list>', `seeds, e.g. 0,1,2: mean ± sd over them (default ${D.seeds})`, seeds)
   .option(
     '--configs <list>',
-    `configurations to run (default: all): ${QUALITY_CONFIGS.map((c) => c.id).join(', ')}`,
+    `configurations to run (default: the ReLoRA set): ${QUALITY_CONFIGS.map((c) => c.id).join(', ')}; the other methods: ${METHOD_CONFIGS.map((c) => c.id).join(', ')}; or \`methods\` (full-rank, relora-joint and all of them)`,
     names,
   )
   .option('--steps <n>', `update steps of every run (default ${D.steps})`, int(1))

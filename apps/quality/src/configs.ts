@@ -36,7 +36,9 @@ export type PaperRow =
   | 'relora'
   | 'restarts-only'
   | 'no-jagged'
-  | 'no-warm-start';
+  | 'no-warm-start'
+  /** Another low-rank method (GaLore, Fira, SwitchLoRA, CoLA, SST): no row in the ReLoRA paper. */
+  | 'method';
 
 /** One configuration: its id, what it is, and its relora-pretrain flags. */
 export interface QualityConfig {
@@ -148,7 +150,30 @@ function perReset(mode: ResetMode): QualityConfig[] {
   ];
 }
 
-/** Every configuration, in the order the table lists them. */
+/**
+ * The other methods of `relora-pretrain --method`, from scratch for all steps at the LoRA-phase LR
+ * and rank 32 (d / 4 on the demo model), each with its own recipe's schedule. Their LRs are not
+ * tuned per method: equal steps, equal tokens, one LR.
+ */
+function methodConfig(method: string, label: string, rankFlag = '--rank'): QualityConfig {
+  return {
+    id: method,
+    label,
+    paperRow: 'method',
+    args: (o) => ['--method', method, rankFlag, '32', '--warm-start-steps', '0', '--lr', num(o.lr)],
+  };
+}
+
+/** The methods beside ReLoRA; not in the default set (`--configs methods` runs them with full rank). */
+export const METHOD_CONFIGS: readonly QualityConfig[] = [
+  methodConfig('galore', 'GaLore r 32'),
+  methodConfig('fira', 'Fira r 32'),
+  methodConfig('switchlora', 'SwitchLoRA r 32', '--lora-r'),
+  methodConfig('cola', 'CoLA r 32'),
+  methodConfig('sst', 'SST r 32'),
+];
+
+/** Every configuration of the default set, in the order the table lists them. */
 export const QUALITY_CONFIGS: readonly QualityConfig[] = [
   fullRank,
   lora,
@@ -157,17 +182,27 @@ export const QUALITY_CONFIGS: readonly QualityConfig[] = [
   ...RESET_MODES.flatMap(perReset),
 ];
 
-/** The configurations named by `ids` (all when null), in table order; throws on an unknown id. */
+/** Named groups `--configs` accepts besides ids. */
+const CONFIG_GROUPS: Record<string, readonly string[]> = {
+  methods: ['full-rank', 'relora-joint', ...METHOD_CONFIGS.map((c) => c.id)],
+};
+
+/**
+ * The configurations named by `ids` (the default set when null; a group name such as `methods`
+ * stands for its ids), in table order; throws on an unknown id.
+ */
 export function selectConfigs(ids: readonly string[] | null): QualityConfig[] {
   if (ids === null) return [...QUALITY_CONFIGS];
-  const known = new Set(QUALITY_CONFIGS.map((c) => c.id));
-  const unknown = ids.filter((id) => !known.has(id));
+  const all = [...QUALITY_CONFIGS, ...METHOD_CONFIGS];
+  const wanted = ids.flatMap((id) => CONFIG_GROUPS[id] ?? [id]);
+  const known = new Set(all.map((c) => c.id));
+  const unknown = wanted.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new RangeError(
-      `--configs: unknown configuration ${unknown.join(', ')}; expected some of ${[...known].join(', ')}`,
+      `--configs: unknown configuration ${unknown.join(', ')}; expected some of ${[...known, ...Object.keys(CONFIG_GROUPS)].join(', ')}`,
     );
   }
-  return QUALITY_CONFIGS.filter((c) => ids.includes(c.id));
+  return all.filter((c) => wanted.includes(c.id));
 }
 
 /**

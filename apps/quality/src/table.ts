@@ -37,7 +37,7 @@ export function formatTable(results: QualityResults): string {
       ? `diverged (seed ${diverged.seed}, step ${diverged.evals.at(-1)?.step ?? 0}+)`
       : ppl(c.final);
     lines.push(
-      `| ${c.label} | ${ppl(c.perplexity.find((p) => p.step === mid))} | ${final} | ${pct(c.vsFullRank)} | ${pct(c.vsFullReset)} | ${Math.max(...c.runs.map((r) => r.maxGradNorm)).toFixed(2)} | ${paper === null ? 'diverged' : paper.toFixed(2)} | ${paper === null || c.paperRow === 'full-rank' ? '-' : pct(paper / fullRank - 1)} |`,
+      `| ${c.label} | ${ppl(c.perplexity.find((p) => p.step === mid))} | ${final} | ${pct(c.vsFullRank)} | ${pct(c.vsFullReset)} | ${Math.max(...c.runs.map((r) => r.maxGradNorm)).toFixed(2)} | ${paper === undefined ? '-' : paper === null ? 'diverged' : paper.toFixed(2)} | ${paper == null || c.paperRow === 'full-rank' ? '-' : pct(paper / fullRank - 1)} |`,
     );
   }
   lines.push(

@@ -131,13 +131,16 @@ export class SSTLinear implements Linear {
         inFeatures,
         outFeatures,
       );
-      this.v = tf.variable(tf.tensor2d(Float32Array.from(svd.u), [inFeatures, k]));
-      this.s = tf.variable(tf.tensor1d(Float32Array.from(svd.s)));
-      this.ut = tf.variable(tf.tensor2d(Float32Array.from(svd.vt), [k, outFeatures]));
+      // tidy frees each initial value once its variable holds a copy.
+      this.v = tf.tidy(() => tf.variable(tf.tensor2d(Float32Array.from(svd.u), [inFeatures, k])));
+      this.s = tf.tidy(() => tf.variable(tf.tensor1d(Float32Array.from(svd.s))));
+      this.ut = tf.tidy(() =>
+        tf.variable(tf.tensor2d(Float32Array.from(svd.vt), [k, outFeatures])),
+      );
     } else {
-      this.v = tf.variable(tf.zeros([inFeatures, k]));
-      this.s = tf.variable(tf.zeros([k]));
-      this.ut = tf.variable(tf.zeros([k, outFeatures]));
+      this.v = tf.tidy(() => tf.variable(tf.zeros([inFeatures, k])));
+      this.s = tf.tidy(() => tf.variable(tf.zeros([k])));
+      this.ut = tf.tidy(() => tf.variable(tf.zeros([k, outFeatures])));
     }
   }
 

@@ -2,9 +2,9 @@
 // (W [m][n], A [r][n], B [m][r], pools [C][n] and [C][m]), element by element, to check the layer
 // against; and a tiny LinearHost.
 
-import type { ApplyOptions, DenseLinear, Linear, LinearHost } from '@relora/core';
 import { denseLinear } from '@relora/lora';
-import * as tf from '@tensorflow/tfjs-core';
+import { TinyHost as Host } from '@relora/testing';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { SwitchLoRALinear } from './switch-lora-linear';
 
 type Matrix = number[][];
@@ -141,43 +141,8 @@ export function maxMatrixDiff(a: Matrix, b: Matrix): number {
 }
 
 /** Dense layers applied in order with ReLU between them, no biases (as LLaMA's). */
-export class TinyHost implements LinearHost {
-  private readonly slots: Array<[string, Linear]>;
-
+export class TinyHost extends Host {
   constructor(layers: Array<[string, number, number]>, seed = 1) {
-    this.slots = layers.map(([name, inFeatures, outFeatures], i) => [
-      name,
-      denseLinear({ inFeatures, outFeatures, bias: false, seed: seed * 1000 + i }),
-    ]);
-  }
-
-  namedLinears(): Array<[string, DenseLinear]> {
-    return this.slots as Array<[string, DenseLinear]>;
-  }
-
-  setLinear(name: string, layer: Linear): void {
-    const slot = this.slots.find(([n]) => n === name);
-    if (!slot) throw new Error(`TinyHost: no layer '${name}'`);
-    slot[1] = layer;
-  }
-
-  /** Every variable of every slot, `${name}.${suffix}`. */
-  namedParameters(): Array<[string, tf.Variable]> {
-    return this.slots.flatMap(([name, layer]) =>
-      layer.namedVariables().map(([suffix, v]): [string, tf.Variable] => [`${name}.${suffix}`, v]),
-    );
-  }
-
-  forward(x: tf.Tensor, options?: ApplyOptions): tf.Tensor {
-    return tf.tidy(() =>
-      this.slots.reduce((h, [, layer], i) => {
-        const y = layer.apply(h, options);
-        return i < this.slots.length - 1 ? tf.relu(y) : y;
-      }, x),
-    );
-  }
-
-  dispose(): void {
-    for (const [, layer] of this.slots) layer.dispose();
+    super(layers, denseLinear, seed, false);
   }
 }

@@ -3,6 +3,8 @@
 import { mulberry32 } from '@relora/core';
 import * as tf from '@tensorflow/tfjs-core';
 
+export { TinyHost, type TinyHostLayerOptions } from './tiny-host';
+
 /** Seeded uniform draws in [lo, hi) (default [-1, 1)). */
 export function seededUniform(seed: number, lo = -1, hi = 1): () => number {
   const uniform = mulberry32(seed);

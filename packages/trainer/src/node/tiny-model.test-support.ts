@@ -30,3 +30,8 @@ export async function stepLosses(trainer: Trainer, steps: number): Promise<numbe
   off();
   return out;
 }
+
+/** The mean of `losses`. */
+export function mean(losses: number[]): number {
+  return losses.reduce((a, b) => a + b, 0) / losses.length;
+}
