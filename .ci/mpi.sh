@@ -134,11 +134,20 @@ rank_pids() {
     if [ "$(ps -o comm= -p "$p")" = node ]; then echo "$p"; else rank_pids "$p"; fi
   done
 }
-victim=$(rank_pids "$launcher" | tail -1)
+all_ranks=$(rank_pids "$launcher")
+victim=$(echo "$all_ranks" | tail -1)
 if [ -n "$victim" ] && [ -f "$work/killed/checkpoints/model_8/training_state.json" ]; then
   kill -9 "$victim"
   wait "$launcher"
   status=$?
+  # mpirun can return while the other ranks are still being terminated; a restart (by hand, Slurm
+  # or an orchestrator) comes after they are gone, and until then the run directory's lock holds.
+  for _ in $(seq 1 300); do
+    alive=0
+    for p in $all_ranks; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
   if [ "$status" -ne 0 ]; then
     pass "killing rank pid $victim mid-way ended the job (mpirun exit $status)"
   else
