@@ -8,6 +8,7 @@ import { FLOPS_FORMULA } from './flops';
 import { expandMatrix } from './matrix';
 import { METHOD_FORMULAS } from './method-analytical';
 import { type BenchOptions, PLAIN_MODES } from './options';
+import { PeerSession, peerChecks } from './peer-session';
 import { presetConfig } from './presets';
 import {
   type BenchResults,
@@ -62,27 +63,41 @@ export async function runBench(
   const tolerance = { relative: options.tolerance, bytes: options.toleranceBytes };
   const plans = matrix.cases.map((c) => planCase(c, configs[c.preset]!, options));
   const outcomes = plans.map((): ChildOutcome[] => []);
+  // --peer: the same case in PyTorch right after each of its rounds (ours, peer, ours, peer...)
+  const peer = await PeerSession.start(options, plans, hooks.log);
   // Rounds run the whole matrix again, interleaved, so a burst of load on a shared machine
   // lands on every case instead of one.
-  for (let round = 1; round <= options.rounds; round++) {
-    const tag = options.rounds > 1 ? `round ${round}/${options.rounds} ` : '';
-    for (const [i, plan] of plans.entries()) {
-      hooks.log?.(`[${tag}${i + 1}/${plans.length}] ${plan.spec.case.id}`);
-      const outcome = await runChild(plan.spec, {
-        timeoutSec: options.caseTimeoutSec,
-        onLog: (line) => hooks.log?.(`  ${line}`),
-      });
-      outcomes[i]!.push(outcome);
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      const tag = options.rounds > 1 ? `round ${round}/${options.rounds} ` : '';
+      for (const [i, plan] of plans.entries()) {
+        hooks.log?.(`[${tag}${i + 1}/${plans.length}] ${plan.spec.case.id}`);
+        const outcome = await runChild(plan.spec, {
+          timeoutSec: options.caseTimeoutSec,
+          onLog: (line) => hooks.log?.(`  ${line}`),
+        });
+        outcomes[i]!.push(outcome);
+        await peer?.runCase(i, options.caseTimeoutSec, hooks.log);
+      }
     }
+  } finally {
+    peer?.close();
   }
   const cases = plans.map((plan, i) => assembleCase(plan, outcomes[i]!, options));
+  peer?.attach(cases);
   const firstBackend = cases.find((r) => r.measured)?.measured?.backend ?? null;
-  const environment = describeEnvironment(firstBackend, packageVersions());
+  const environment = {
+    ...describeEnvironment(firstBackend, packageVersions()),
+    peer: peer?.environment() ?? null,
+  };
   for (const result of cases) setFractionOfPeak(result, environment.gpuPeak);
   for (const result of cases) hooks.onCase?.(result);
-  const checks = cases.flatMap((r) =>
-    r.measured ? checkCase(r.id, r.analytical, r.measured, tolerance) : [],
-  );
+  const checks = [
+    ...cases.flatMap((r) =>
+      r.measured ? checkCase(r.id, r.analytical, r.measured, tolerance) : [],
+    ),
+    ...peerChecks(cases),
+  ];
   return validateResults({
     schemaVersion: 1,
     tool: 'relora-bench',
@@ -94,7 +109,7 @@ export async function runBench(
       : FLOPS_FORMULA,
     tolerance: { ...tolerance, statement: describeTolerance(tolerance) },
     cases,
-    skipped: [...(options.presetSkips ?? []), ...matrix.skipped],
+    skipped: [...(options.presetSkips ?? []), ...matrix.skipped, ...(peer?.skipped ?? [])],
     checks,
     comparisons: compareCases(cases),
     summary: {

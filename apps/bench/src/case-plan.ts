@@ -73,6 +73,7 @@ export function assembleCase(
     wallSec,
     shape: plan.shape,
     analytical: plan.analytical,
+    peer: null, // set by the peer session, where there is one
   };
   const failedAt = outcomes.findIndex((o) => !o.ok);
   const failure = outcomes[failedAt];

@@ -231,7 +231,7 @@ describe('relora-bench CLI', () => {
     const run = runCli(['--modes', 'full,dense']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(
-      /--modes.*expected modes among full, lora, relora, galore, fira, switchlora, cola, cola-m, sst, got 'dense'/,
+      /--modes.*expected modes among full, lora, relora, galore, fira, switchlora, cola, cola-m, sst, crnet, crnet-m, got 'dense'/,
     );
   });
 });

@@ -15,7 +15,7 @@ import { formatNotes, formatTable } from './table';
 
 const program = new Command('relora-bench')
   .description(
-    'Memory and throughput of full-rank, LoRA, ReLoRA, GaLore, Fira, SwitchLoRA and CoLA training, each case in a fresh process.',
+    'Memory and throughput of full-rank, LoRA, ReLoRA, GaLore, Fira, SwitchLoRA, CoLA, SST and CR-Net training, each case in a fresh process.',
   )
   .option(
     '--quick',
@@ -29,7 +29,7 @@ const program = new Command('relora-bench')
   )
   .option(
     '--ranks <list>',
-    `ranks of every mode but full: LoRA, GaLore/Fira projection, CoLA (default ${D.ranks.join(',')})`,
+    `ranks of every mode but full: LoRA, GaLore/Fira projection, CoLA, CR-Net (default ${D.ranks.join(',')})`,
     p.intList,
   )
   .option(
@@ -101,6 +101,15 @@ const program = new Command('relora-bench')
   .option('--out-dir <dir>', `where results go (default ${D.outDir}/<time>, new per run)`)
   .option('--overwrite', 'replace the results of an earlier run in --out-dir (nothing else there)')
   .option('--verbose', 'also print the backends skipped on the way to the chosen one, and why')
+  .option(
+    '--peer <name>',
+    'also run each full/lora/relora case in PyTorch (torch: scripts/torch_peer.py), alternating with ours, and report ours/peer tokens/s; skipped, with a line, where no python has torch',
+    p.peerName,
+  )
+  .option(
+    '--python <path>',
+    "the peer's interpreter (default: the first of python3, /usr/bin/python3 that imports torch)",
+  )
   .exitOverride();
 
 /** `2026-12-03T12-45-36`: a folder name that sorts by time. */

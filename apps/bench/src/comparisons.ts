@@ -60,6 +60,15 @@ export function compareCases(cases: CaseResult[]): Comparison[] {
       const one = ok.find((o) => o.workers === 1 && sameCaseBut(o, c, 'workers'));
       if (one) ratio(weakScalingName(c.workers), c, one, tokensPerSec);
     }
+    // --peer torch: ours over PyTorch on the same case (issue 24 asks >= 0.6)
+    if (c.peer?.ratio != null) {
+      out.push({
+        name: `ours-vs-${c.peer.name}-throughput`,
+        caseId: c.id,
+        baselineId: `${c.peer.name}:${c.id}`,
+        ratio: c.peer.ratio,
+      });
+    }
   }
   return out;
 }

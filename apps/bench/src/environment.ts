@@ -54,5 +54,6 @@ export function describeEnvironment(
     totalMemoryBytes: os.totalmem(),
     gpu,
     gpuPeak: knownGpuPeak(gpu),
+    peer: null, // set by the peer session, where there is one
   };
 }

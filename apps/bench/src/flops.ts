@@ -1,4 +1,5 @@
 // Model FLOPs per trained token of a LLaMA decoder: 6N plus the attention term, per mode.
+import { llamaTrainingFlopsPerToken } from '@relora/llama';
 import type { TrainingMode } from '@relora/trainer';
 import type { LoRAShape } from './analytical';
 import { loraParameters, wrappedLinearParameters } from './analytical';
@@ -25,7 +26,7 @@ export function flopsPerToken(
   const head = shape.hiddenSize * shape.vocabSize;
   const wrapped = wrappedLinearParameters(shape);
   const attention = 12 * shape.numLayers * seqLen * shape.hiddenSize;
-  if (mode === 'full') return 6 * (wrapped + head) + attention;
+  if (mode === 'full') return llamaTrainingFlopsPerToken(shape, seqLen);
   if (!lora) throw new Error(`flopsPerToken: mode '${mode}' needs a LoRA rank`);
   return 6 * (head + loraParameters(shape, lora)) + 4 * wrapped + attention;
 }

@@ -47,7 +47,7 @@ function caseId(
 
 /**
  * Cases in run order: preset by preset, `full` first, then each other mode (in `TRAINING_MODES`'s
- * order: lora, relora, galore, fira, switchlora, cola, cola-m, sst) for each rank, then
+ * order: lora, relora, galore, fira, switchlora, cola, cola-m, sst, crnet, crnet-m) for each rank, then
  * thread counts, then worker counts (ascending). `full` ignores ranks. A rank of at least the model
  * width is skipped: it is not low-rank. Ids name the workers only when more than one is asked.
  */

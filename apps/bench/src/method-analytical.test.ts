@@ -1,5 +1,6 @@
 // The methods' analytical counts against hand counts of a tiny model.
 import { colaFlopsPerToken } from '@relora/cola';
+import { crnetFlopsPerToken } from '@relora/crnet';
 import { describe, expect, it } from 'vitest';
 import { modeCounts } from './method-analytical';
 import type { ModelShape } from './model-shape';
@@ -60,6 +61,22 @@ describe('modeCounts', () => {
       expect(c.flopsPerToken).toBe(colaFlopsPerToken(shape, { rank: 2, recompute }, 3).training);
     }
     expect(counts('cola-m').flopsPerToken - counts('cola').flopsPerToken).toBe(2 * 248);
+  });
+
+  it("counts CR-Net's full-rank block 1, factors and betas and takes its FLOPs from @relora/crnet", () => {
+    // block 1: 272 / 2 = 136; block 2: r (11d + 3f) + 7 = 131; others 100
+    const shape = { ...tiny, tieWordEmbeddings: false };
+    for (const [mode, recompute] of [
+      ['crnet', false],
+      ['crnet-m', true],
+    ] as const) {
+      const c = counts(mode);
+      expect(c.params).toEqual({ total: 367, trainable: 367, frozen: 0, lora: 0 });
+      expect(c.bytes).toEqual({ weights: 4 * 367, gradients: 4 * 367, optimizer: 8 * 367 });
+      expect(c.flopsPerToken).toBe(
+        crnetFlopsPerToken(shape, { rank: 2, recompute, checkpointEvery: 8 }, 3).training,
+      );
+    }
   });
 
   it('counts SST as U, sigma, V of every projection with AdamW state, plus the sampled-pair masks', () => {

@@ -1,5 +1,6 @@
 // Analytical counts of the methods beyond full/lora/relora, from each method package's own formula.
 import { colaFlopsPerToken, colaParameterCounts } from '@relora/cola';
+import { crnetFlopsPerToken, crnetParameterCounts } from '@relora/crnet';
 import { galoreStateElements } from '@relora/galore';
 import { sstStateElements } from '@relora/sst';
 import { switchLoraStateElements } from '@relora/switchlora';
@@ -35,6 +36,9 @@ export const METHOD_FORMULAS =
   '(switchLoraStateElements.candidates); FLOPs as lora. ' +
   'cola/cola-m: params = colaParameterCounts (L*r*(11d+3f) factors + embeddings, norms, head), ' +
   'all trainable, AdamW m, v; FLOPs = colaFlopsPerToken.training. ' +
+  'crnet/crnet-m: params = crnetParameterCounts (block 1 full-rank 4d^2+3df, blocks 2..L ' +
+  '(L-1)*(r*(11d+3f)+7) factors and betas, embeddings, norms, head), all trainable, AdamW m, v; ' +
+  'FLOPs = crnetFlopsPerToken.training (checkpoints every 8 blocks). ' +
   'sst: params = sstStateElements.weights (per attention/MLP projection V [in,k], sigma [k], ' +
   'U^T [k,out], k = min(in,out): k*(in+out+1); embeddings, norms, head dense), all trainable, ' +
   'AdamW m, v of all (the plain form); state = the sampled-pair masks, 2k bool bytes per ' +
@@ -96,6 +100,7 @@ export function modeCounts(
     };
   }
   if (mode === 'sst') return sstCounts(shape, kernels, rank, seqLen);
+  if (mode === 'crnet' || mode === 'crnet-m') return crnetCounts(shape, mode, rank, seqLen);
   const recompute = mode === 'cola-m';
   const colaShape = { ...shape, tieWordEmbeddings: shape.tieWordEmbeddings ?? false };
   const cola = colaParameterCounts(colaShape, rank);
@@ -104,6 +109,24 @@ export function modeCounts(
     params,
     bytes: countBytes(params),
     flopsPerToken: colaFlopsPerToken(colaShape, { rank, recompute }, seqLen).training,
+  };
+}
+
+// CR-Net (@relora/crnet): every parameter trains with AdamW; no state beyond it.
+function crnetCounts(
+  shape: ModelShape,
+  mode: 'crnet' | 'crnet-m',
+  rank: number,
+  seqLen: number,
+): ModeCounts {
+  const crnetShape = { ...shape, tieWordEmbeddings: shape.tieWordEmbeddings ?? false };
+  const counts = crnetParameterCounts(crnetShape, rank);
+  const params = { total: counts.total, trainable: counts.trainable, frozen: 0, lora: 0 };
+  const crnet = { rank, recompute: mode === 'crnet-m', checkpointEvery: 8 };
+  return {
+    params,
+    bytes: countBytes(params),
+    flopsPerToken: crnetFlopsPerToken(crnetShape, crnet, seqLen).training,
   };
 }
 

@@ -1,5 +1,6 @@
 // A case's model and update for the methods of the trainer's registry, built as `Trainer` builds them.
 import { createColaLlama } from '@relora/cola';
+import { createCrNetLlama } from '@relora/crnet';
 import { createLlama, type LlamaModel } from '@relora/llama';
 import {
   type MethodOptimizer,
@@ -48,7 +49,7 @@ export function methodOptions(spec: CaseSpec): TrainerOptions {
 }
 
 /**
- * Builds the model (a CoLA model for cola and cola-m), lets the method prepare it and create its
+ * Builds the model (a CoLA model for cola and cola-m, a CR-Net model for crnet and crnet-m), lets the method prepare it and create its
  * optimizer, as `Trainer` does; each update applies the clipped gradients at {@link BENCH_LR}
  * and runs the method's `afterStep`.
  */
@@ -63,7 +64,13 @@ export function buildMethodCase(spec: CaseSpec): MethodCase {
           { rank: options.rank, recompute: mode === 'cola-m' },
           { seed: spec.seed },
         )
-      : createLlama(spec.config, { seed: spec.seed });
+      : mode === 'crnet' || mode === 'crnet-m'
+        ? createCrNetLlama(
+            spec.config,
+            { rank: options.rank, recompute: mode === 'crnet-m' },
+            { seed: spec.seed },
+          )
+        : createLlama(spec.config, { seed: spec.seed });
   method.prepareModel?.(model, options);
   const trainable = model.namedParameters().filter(([, v]) => v.trainable);
   const optimizer: MethodOptimizer = method.create({ options, model, trainable });

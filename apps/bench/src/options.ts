@@ -10,7 +10,17 @@ import type { MethodName } from '@relora/trainer';
  */
 export type BenchMode = Extract<
   MethodName,
-  'full' | 'lora' | 'relora' | 'galore' | 'fira' | 'switchlora' | 'cola' | 'cola-m' | 'sst'
+  | 'full'
+  | 'lora'
+  | 'relora'
+  | 'galore'
+  | 'fira'
+  | 'switchlora'
+  | 'cola'
+  | 'cola-m'
+  | 'sst'
+  | 'crnet'
+  | 'crnet-m'
 >;
 export const TRAINING_MODES = Object.keys({
   full: 0,
@@ -22,6 +32,8 @@ export const TRAINING_MODES = Object.keys({
   cola: 0,
   'cola-m': 0,
   sst: 0,
+  crnet: 0,
+  'crnet-m': 0,
 } satisfies Record<BenchMode, 0>) as BenchMode[];
 /**
  * The modes the bench steps with its own AdamW (LoRA applied for lora and relora), covered by the
@@ -43,7 +55,7 @@ export interface BenchOptions {
   modes: BenchMode[];
   /**
    * Ranks of every mode but `full`: the LoRA rank (lora, relora, switchlora), the projection rank
-   * (galore, fira), CoLA's factor rank (cola, cola-m), SST's sampled singular-vector pairs per
+   * (galore, fira), CoLA's factor rank (cola, cola-m), CR-Net's (crnet, crnet-m), SST's sampled singular-vector pairs per
    * projection (sst). Ranks >= the model width are skipped.
    */
   ranks: number[];
@@ -106,7 +118,18 @@ export interface BenchOptions {
   outDir: string;
   /** Also print the backends skipped on the way to the chosen one, and why. */
   verbose: boolean;
+  /**
+   * Also run each full, lora and relora case in this peer (`torch`: `scripts/torch_peer.py`),
+   * right after each of its rounds, and report ours / peer tokens/s; unset: no peer.
+   */
+  peer?: PeerName;
+  /** The peer's interpreter; unset: the first of `python3`, `/usr/bin/python3` with torch. */
+  python?: string;
 }
+
+/** The peers `--peer` knows. */
+export const PEER_NAMES = ['torch'] as const;
+export type PeerName = (typeof PEER_NAMES)[number];
 
 /** Warm-up steps after which V8 has (nearly) stopped re-optimizing a demo step's JavaScript. */
 export const STEADY_STATE_WARMUP_STEPS = 40;

@@ -1,7 +1,7 @@
 // Option precedence (defaults < --quick < flags) and value validation.
 import { describe, expect, it } from 'vitest';
 import { BENCH_DEFAULTS, GPU_PRESETS, QUICK } from './options';
-import { intList, modeList, positiveInt, resolveOptions } from './parse-options';
+import { intList, modeList, peerName, positiveInt, resolveOptions } from './parse-options';
 
 describe('resolveOptions', () => {
   it('uses the defaults, then --quick, then flags', () => {
@@ -49,6 +49,19 @@ describe('--workers', () => {
     expect(() => resolveOptions({ workers: [2], backend: 'tensorflow' })).toThrow(
       /--workers 2: data-parallel workers run on the wasm or cpu backend, not tensorflow/,
     );
+  });
+});
+
+describe('--peer and --python', () => {
+  it('takes the torch peer, with or without an interpreter, and refuses --python alone', () => {
+    expect(resolveOptions({ peer: 'torch' }).peer).toBe('torch');
+    expect(resolveOptions({ peer: 'torch', python: '/usr/bin/python3' }).python).toBe(
+      '/usr/bin/python3',
+    );
+    expect(resolveOptions({}).peer).toBeUndefined();
+    expect(peerName('torch')).toBe('torch');
+    expect(() => peerName('jax')).toThrow("expected one of torch, got 'jax'");
+    expect(() => resolveOptions({ python: 'python3' })).toThrow(/give --peer torch too/);
   });
 });
 

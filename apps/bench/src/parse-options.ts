@@ -8,6 +8,8 @@ import {
   type BenchMode,
   type BenchOptions,
   GPU_PRESETS,
+  PEER_NAMES,
+  type PeerName,
   QUICK,
   RESET_MODES,
   TRAINING_MODES,
@@ -78,6 +80,13 @@ export function backendName(value: string): BackendName {
   return value as BackendName;
 }
 
+/** One of the peers `--peer` knows. */
+export function peerName(value: string): PeerName {
+  if (!PEER_NAMES.includes(value as PeerName))
+    throw new InvalidArgumentError(`expected one of ${PEER_NAMES.join(', ')}, got '${value}'`);
+  return value as PeerName;
+}
+
 /**
  * Data-parallel workers (w > 1) are refused with backend threads > 1: each worker runs one backend
  * thread of its own, so the two would compete for the same cores and neither ratio would mean
@@ -120,5 +129,8 @@ export function resolveOptions(flags: Flags): BenchOptions {
     );
   }
   checkWorkers(options);
+  if (options.python !== undefined && options.peer === undefined) {
+    throw new InvalidArgumentError("--python names the peer's interpreter: give --peer torch too");
+  }
   return options;
 }

@@ -7,6 +7,7 @@ import {
   parameterCountsSchema,
   summarySchema,
 } from './case-schema';
+import { peerCaseSchema, peerEnvironmentSchema } from './peer-results-schema';
 
 export const checkSchema = z.object({
   caseId: z.string(),
@@ -66,6 +67,8 @@ export const caseResultSchema = benchCaseSchema.extend({
       amortizedTokensPerSec: z.number().nullable(),
     })
     .nullable(),
+  /** The same case in PyTorch (`--peer torch`); null without a peer, and in older results. */
+  peer: peerCaseSchema.nullable().default(null),
 });
 
 export const environmentSchema = z.object({
@@ -86,6 +89,8 @@ export const environmentSchema = z.object({
     .object({ name: z.string(), fp32Flops: z.number().positive(), source: z.string() })
     .nullable()
     .default(null),
+  /** The peer's interpreter, torch and BLAS (`--peer torch`); null without one, and in older results. */
+  peer: peerEnvironmentSchema.nullable().default(null),
 });
 
 export const benchResultsSchema = z.object({

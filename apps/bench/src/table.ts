@@ -64,6 +64,12 @@ const EXTRA_COLUMNS: Array<[string, (r: CaseResult) => string | null]> = [
   ],
   ['disp/step', (r) => (r.measured?.gpuWork ? String(r.measured.gpuWork.dispatches) : null)],
   ['syncs/step', (r) => (r.measured?.gpuWork ? String(r.measured.gpuWork.syncs) : null)],
+  // --peer torch: the same case's tokens/s in PyTorch, and ours over it
+  [
+    'torch tok/s',
+    (r) => (r.peer ? (r.peer.tokensPerSec ? sig(r.peer.tokensPerSec.median) : 'FAILED') : null),
+  ],
+  ['ours/torch', (r) => (r.peer?.ratio == null ? null : `${r.peer.ratio.toFixed(2)}x`)],
 ];
 
 /** A fixed-width table (memory in MiB; weights, grads and m+v analytical, the rest measured). */
@@ -128,6 +134,13 @@ export function formatNotes(results: BenchResults): string {
       `  GPU float32 peak ${sig(env.gpuPeak.fp32Flops / 1e12)} TFLOP/s (${env.gpuPeak.name}; ${env.gpuPeak.source}); of peak = model FLOP/s / peak`,
     );
   }
+  const peer = results.environment.peer;
+  if (peer) {
+    lines.push(
+      `  torch peer: torch ${peer.torch}, python ${peer.python} (${peer.executable}), BLAS ${peer.blasKind ?? peer.blas ?? '?'}, ` +
+        `${peer.cpuCapability ?? '?'}, attention ${peer.attention}, OMP_WAIT_POLICY ${peer.ompWaitPolicy}; threads per case: 1, or the case's workers/threads`,
+    );
+  }
   if (results.cases.some((r) => r.measured?.gpuWork)) {
     lines.push(
       '  disp/step, syncs/step: compute dispatches and CPU-GPU waits of one update step as the ' +
@@ -177,6 +190,8 @@ export function formatNotes(results: BenchResults): string {
   for (const c of results.checks.filter((k) => !k.ok))
     lines.push(`  MISMATCH ${c.caseId} ${c.name}: ${c.message}`);
   for (const r of results.cases.filter((k) => k.error)) lines.push(`  FAILED ${r.id}: ${r.error}`);
+  for (const r of results.cases.filter((k) => k.peer?.error))
+    lines.push(`  FAILED torch ${r.id}: ${r.peer?.error}`);
   for (const s of results.skipped) lines.push(`  skipped ${s.id}: ${s.reason}`);
   return lines.join('\n');
 }

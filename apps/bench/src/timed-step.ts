@@ -21,7 +21,7 @@ export interface StepUpdate {
 }
 
 /** Global-norm clip of the reference (`--clip_grad_norm 1.0`). */
-const MAX_GRAD_NORM = 1;
+export const MAX_GRAD_NORM = 1;
 
 /** Builds the step the reference trains with: loss, gradients, clip to norm 1, the update. */
 export function createTimedStep(

@@ -110,6 +110,7 @@ export function tinyCase(derived: CaseResult['derived']): CaseResult {
     },
     measured: tinyMeasurement(),
     derived,
+    peer: null,
   };
 }
 
@@ -139,6 +140,7 @@ export function tinyResults(): BenchResults {
       totalMemoryBytes: 8e9,
       gpu: null,
       gpuPeak: null,
+      peer: null,
     },
     settings: { steps: 4 },
     flopsFormula: FLOPS_FORMULA,

@@ -193,7 +193,7 @@ export const cliOptions = [
     ['joint', 'independent'],
   ),
   // GaLore and Fira (the official code's names)
-  opt('rank', 'int', 32, 'GaLore/Fira projection rank r; CoLA and SST rank'),
+  opt('rank', 'int', 32, 'GaLore/Fira projection rank r; CoLA, SST and CR-Net rank'),
   opt(
     'updateProjGap',
     'int',

@@ -1,4 +1,4 @@
-// relora-quality: validation perplexity of full rank, LoRA, ReLoRA and its ablations at equal steps, one process per run.
+// relora-quality: validation perplexity of full rank, LoRA, ReLoRA, its ablations and other methods at equal steps (and compute), one process per run.
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { METHOD_CONFIGS, QUALITY_CONFIGS } from './configs';
@@ -45,7 +45,7 @@ const words = (value: string) => value.split(/\s+/).filter((s) => s !== '');
 
 const program = new Command('relora-quality')
   .description(
-    'Validation perplexity of full rank, LoRA, LoRA + warm start, ReLoRA and its ablations (per optimizer reset mode), at equal update steps and tokens, each run in its own relora-pretrain process; writes results.json, results.md and perplexity.svg.',
+    'Validation perplexity of full rank, LoRA, LoRA + warm start, ReLoRA and its ablations (per optimizer reset mode), at equal update steps and tokens (and with --equal-compute at equal training FLOPs), each run in its own relora-pretrain process; writes results.json, results.md and perplexity.svg.',
   )
   .option('--out <dir>', `output folder (default ${D.out})`)
   .option('--overwrite', 'replace the results of an earlier comparison in --out')
@@ -76,6 +76,10 @@ const program = new Command('relora-quality')
   .option('--backend <b>', `relora-pretrain --backend (default ${D.backend})`)
   .option('--jobs <n>', `runs at a time, one process each (default ${D.jobs})`, int(1))
   .option(
+    '--equal-compute',
+    "also train each configuration for full rank's training FLOPs at --steps (its steps and LR schedule scaled), where its FLOPs at equal steps differ from full rank's by more than 2%",
+  )
+  .option(
     '--pretrain-args <flags>',
     "more relora-pretrain flags for every run, e.g. '--lora-r 16 --batch-size 4'",
     words,
@@ -92,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const options: QualityOptions = { ...D, ...(program.opts() as Partial<QualityOptions>) };
   options.overwrite = options.overwrite === true;
+  options.equalCompute = options.equalCompute === true;
   const command = ['relora-quality', ...argv].join(' ');
   // A signal ends the runs in flight and removes their folder; nothing is written.
   const stop = new AbortController();

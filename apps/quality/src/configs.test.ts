@@ -13,6 +13,7 @@ describe('selectConfigs', () => {
       'fira',
       'switchlora',
       'cola',
+      'crnet',
       'sst',
     ]);
     expect(selectConfigs(['fira', 'full-rank']).map((c) => c.id)).toEqual(['full-rank', 'fira']);

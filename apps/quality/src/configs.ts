@@ -37,7 +37,7 @@ export type PaperRow =
   | 'restarts-only'
   | 'no-jagged'
   | 'no-warm-start'
-  /** Another low-rank method (GaLore, Fira, SwitchLoRA, CoLA, SST): no row in the ReLoRA paper. */
+  /** Another low-rank method (GaLore, Fira, SwitchLoRA, CoLA, CR-Net, SST): no row in the ReLoRA paper. */
   | 'method';
 
 /** One configuration: its id, what it is, and its relora-pretrain flags. */
@@ -170,6 +170,7 @@ export const METHOD_CONFIGS: readonly QualityConfig[] = [
   methodConfig('fira', 'Fira r 32'),
   methodConfig('switchlora', 'SwitchLoRA r 32', '--lora-r'),
   methodConfig('cola', 'CoLA r 32'),
+  methodConfig('crnet', 'CR-Net r 32'),
   methodConfig('sst', 'SST r 32'),
 ];
 

@@ -27,6 +27,11 @@ export interface QualityOptions {
   backend: string;
   /** Runs at the same time, each its own process (one per core is fastest on CPU). */
   jobs: number;
+  /**
+   * Also train each configuration at full rank's training FLOPs (equal compute), where its FLOPs
+   * at equal steps differ from full rank's by more than 2%.
+   */
+  equalCompute: boolean;
   /** More relora-pretrain flags for every run (before each configuration's own). */
   pretrainArgs: string[];
   /** Output folder: results.json, results.md, perplexity.svg. */
@@ -54,6 +59,7 @@ export const QUALITY_DEFAULTS: QualityOptions = {
   tokenizer: 'byte',
   backend: 'auto',
   jobs: 2,
+  equalCompute: false,
   pretrainArgs: [],
   out: 'quality-results',
   overwrite: false,

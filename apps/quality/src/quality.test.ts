@@ -86,6 +86,38 @@ describe('relora-quality', () => {
     expect(readFileSync(join(a, 'results.json'), 'utf8')).toBe(before);
   }, 300_000);
 
+  it("trains CoLA again for full rank's FLOPs, and counts them from the run's config.json", async () => {
+    const out = join(root, 'equal');
+    const results = await runQuality(
+      { ...tiny(out), configs: ['cola'], steps: 10, evalEvery: 10, equalCompute: true },
+      'test',
+      () => {},
+    );
+    const cola = results.configs[0]!;
+    // demo model, byte vocabulary, T = 16: CoLA r 32 costs 0.43 of the dense step
+    expect(cola.flops!.perToken / cola.flops!.fullRankPerToken).toBeCloseTo(0.428, 3);
+    expect(cola.flops!.tokensPerStep).toBe(2 * 16);
+    const e = cola.equalCompute!;
+    expect(e).toMatchObject({ steps: 23, separate: true, warmStartSteps: 0 });
+    expect(e.args).toEqual([
+      '--num-training-steps',
+      '23',
+      '--warmup-steps',
+      '5',
+      '--save-every',
+      '23',
+    ]);
+    expect(e.runs[0]!.evals.map((x) => x.step)).toEqual([0, 10, 20, 23]);
+    expect(e.final!.mean).toBe(e.runs[0]!.evals.at(-1)!.perplexity);
+    expect(Math.abs(e.flops / e.budget - 1)).toBeLessThan(0.03);
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    expect(md).toContain('| CoLA r 32 | 2.19M | 0.43x |');
+    expect(
+      qualityResultsSchema.parse(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')))
+        .version,
+    ).toBe(2);
+  }, 300_000);
+
   it('refuses unknown configurations and periods that do not divide the LoRA phase', async () => {
     const out = join(root, 'bad');
     await expect(

@@ -34,3 +34,9 @@ export {
 } from './safetensors-dtypes';
 export { normalInit } from './seeded-init';
 export { loadStateDict, modelStateDict, modelToSafetensors } from './state-dict';
+export type { LlamaFlopsShape } from './training-flops';
+export {
+  LLAMA_TRAINING_FLOPS_FORMULA,
+  llamaProjectionParameters,
+  llamaTrainingFlopsPerToken,
+} from './training-flops';

@@ -63,13 +63,19 @@ async function readJson(path: string): Promise<HfLlamaConfig> {
 /**
  * Loads a checkpoint directory written by {@link saveSafetensors} or by Hugging Face
  * (`config.json` plus `model.safetensors`, or shards listed in `model.safetensors.index.json`).
- * Throws naming the file and the problem; nothing on disk is modified.
+ * `build` makes the model the weights go into from the parsed config.json (default: a LLaMA of
+ * `fromHfConfig(json)`, uninitialised), so a model variant (e.g. `@relora/crnet`'s) loads its own
+ * directories through the same checks. Throws naming the file and the problem; nothing on disk is
+ * modified.
  */
-export async function loadSafetensors(dir: string): Promise<LlamaModel> {
-  const config = fromHfConfig(await readJson(join(dir, 'config.json')));
-  const files = await weightFiles(dir);
-  const model = createLlama(config, { initialize: false });
+export async function loadSafetensors<M extends LlamaModel = LlamaModel>(
+  dir: string,
+  build: (json: HfLlamaConfig) => M = (json) =>
+    createLlama(fromHfConfig(json), { initialize: false }) as M,
+): Promise<M> {
+  const model = build(await readJson(join(dir, 'config.json')));
   try {
+    const files = await weightFiles(dir);
     const tensors = new Map<string, SafetensorsTensor>();
     const metadata: Record<string, string> = {};
     for (const file of files) {

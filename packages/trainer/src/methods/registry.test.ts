@@ -37,7 +37,7 @@ describe('TRAINING_METHODS', () => {
     const galore = resolveTrainerOptions({ ...SMALL, method: 'galore', relora: null });
     expect(galore.mode).toBe('full');
     expect(() => resolveTrainerOptions({ method: 'adam' as never })).toThrow(
-      'must be one of relora, galore, fira, switchlora, full, lora, cola, cola-m, sst, got adam',
+      'must be one of relora, galore, fira, switchlora, full, lora, cola, cola-m, sst, crnet, crnet-m, got adam',
     );
     expect(() =>
       resolveTrainerOptions({ ...SMALL, method: 'fira', relora: null, firaResidual: 'x' as never }),

@@ -1,6 +1,7 @@
 // Every training method by its --method name: the table a new method adds its row to.
 import { adamwMethod } from './adamw-method';
 import { COLA_M_METHOD, COLA_METHOD } from './cola-method';
+import { CRNET_M_METHOD, CRNET_METHOD } from './crnet-method';
 import { FIRA_METHOD, GALORE_METHOD } from './galore-method';
 import { SST_METHOD } from './sst-method';
 import { SWITCHLORA_METHOD } from './switchlora-method';
@@ -17,6 +18,8 @@ export const TRAINING_METHODS = {
   cola: COLA_METHOD,
   'cola-m': COLA_M_METHOD,
   sst: SST_METHOD,
+  crnet: CRNET_METHOD,
+  'crnet-m': CRNET_M_METHOD,
 } as const satisfies Record<string, TrainingMethod>;
 
 /** A `--method` name. */

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromColaConfig } from '@relora/cola';
+import { fromCrNetConfig } from '@relora/crnet';
 import {
   decodeSafetensors,
   fromHfConfig,
@@ -62,12 +63,14 @@ function parseJson<T>(dir: string, name: string): T {
 
 /**
  * The model config of a checkpoint (or any Hugging Face Llama directory with a config.json); of a
- * CoLA checkpoint (`model_type: "cola"`), its LLaMA fields (rank is a resume invariant).
+ * CoLA or CR-Net checkpoint (`model_type: "cola"`, `"crnet"`), its LLaMA fields (rank is a
+ * resume invariant).
  */
 export function readCheckpointConfig(dir: string): LlamaConfig {
   try {
     const json = parseJson<HfLlamaConfig>(dir, CHECKPOINT_FILES.config);
-    return json?.model_type === 'cola' ? fromColaConfig(json).config : fromHfConfig(json);
+    if (json?.model_type === 'cola') return fromColaConfig(json).config;
+    return json?.model_type === 'crnet' ? fromCrNetConfig(json).config : fromHfConfig(json);
   } catch (error) {
     throw new Error(
       `${join(dir, CHECKPOINT_FILES.config)}: ${(error as Error).message.replace(/^.*?config\.json: /, '')}`,
