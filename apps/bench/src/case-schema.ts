@@ -90,6 +90,13 @@ export const parameterCountsSchema = z.object({
   lora: count,
 });
 
+/** `@relora/backend`'s `wasmSimdFeatures()`: what the wasm kernels run with. */
+export const wasmSimdSchema = z.object({
+  simd: z.boolean(),
+  relaxedSimd: z.boolean(),
+  fma: z.boolean(),
+});
+
 /** What a child prints: the figures measured in its own fresh process. */
 export const caseMeasurementSchema = z.object({
   backend: z.object({
@@ -99,6 +106,8 @@ export const caseMeasurementSchema = z.object({
     threads: z.number().int().positive().nullable(),
     /** The WebGPU adapter in one phrase (webgpu only), else null; absent from older results. */
     adapter: z.string().nullable().default(null),
+    /** wasm only: SIMD, relaxed SIMD, and whether the matmul loop fused multiply-adds; else null. */
+    wasmSimd: wasmSimdSchema.nullable().default(null),
   }),
   /** Counted from the model's own variables (checked against the analytical count). */
   params: parameterCountsSchema,

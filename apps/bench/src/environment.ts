@@ -51,6 +51,7 @@ export function describeEnvironment(
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cpuCount: Math.max(1, cpus.length),
     threads: backend?.threads ?? null,
+    wasmSimd: backend?.wasmSimd ?? null,
     totalMemoryBytes: os.totalmem(),
     gpu,
     gpuPeak: knownGpuPeak(gpu),

@@ -6,6 +6,7 @@ import {
   modelShapeSchema,
   parameterCountsSchema,
   summarySchema,
+  wasmSimdSchema,
 } from './case-schema';
 import { peerCaseSchema, peerEnvironmentSchema } from './peer-results-schema';
 
@@ -82,6 +83,8 @@ export const environmentSchema = z.object({
   cpuCount: z.number().int().positive(),
   /** Thread count the backend used by default (per case in `cases[].measured.backend`). */
   threads: z.number().int().positive().nullable(),
+  /** wasm's SIMD features (relaxed SIMD, FMA in the matmul loop); null elsewhere and in older results. */
+  wasmSimd: wasmSimdSchema.nullable().default(null),
   totalMemoryBytes: z.number().positive(),
   gpu: z.string().nullable(),
   /** The GPU's float32 peak where `gpu` names a known one (`gpu-peaks.ts`); null in older results. */

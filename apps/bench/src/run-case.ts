@@ -159,7 +159,7 @@ export async function runCase(
   });
   const adapter = info.adapter ? adapterName(info.adapter) : null;
   log(
-    `${c.id}: backend ${info.name}${adapter ? ` on ${adapter}` : ''}${info.threads ? `, ${info.threads} thread(s)` : ''}`,
+    `${c.id}: backend ${info.name}${adapter ? ` on ${adapter}` : ''}${info.threads ? `, ${info.threads} thread(s)` : ''}${info.wasmSimd ? `, fma ${info.wasmSimd.fma ? 'on' : 'off'}` : ''}`,
   );
   const skipped = spec.verbose ? describeSkippedBackends(info) : undefined;
   if (skipped) log(`${c.id}: ${skipped}`);
@@ -185,6 +185,7 @@ export async function runCase(
       versions: info.versions,
       threads: info.threads ?? (info.tfBackend === 'cpu' ? 1 : null),
       adapter,
+      wasmSimd: info.wasmSimd ?? null,
     },
     matmul: { modelShape: matmulShape, modelShapeGflops, square: SQUARE_MATMUL, squareGflops },
     ...figures,

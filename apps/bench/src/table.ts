@@ -122,7 +122,7 @@ export function formatNotes(results: BenchResults): string {
   const env = results.environment;
   const ceiling = results.cases.find((r) => r.derived)?.derived?.matmulFlops;
   const lines = [
-    `backend ${env.backend ?? '?'} (${env.tfBackend ?? '?'}), threads ${env.threads ?? 'default'}, ` +
+    `backend ${env.backend ?? '?'} (${env.tfBackend ?? '?'}), threads ${env.threads ?? 'default'}${env.wasmSimd ? `, relaxed SIMD ${env.wasmSimd.relaxedSimd ? 'yes' : 'no'}, FMA ${env.wasmSimd.fma ? 'on' : 'off'}` : ''}, ` +
       `${env.cpuModel} x${env.cpuCount}, node ${env.node}${env.gpu ? `, GPU ${env.gpu}` : ''}`,
     `memory in MiB: weights, grads, adam m+v analytical (float32; galore/fira: + projectors and ` +
       `projected moments); activ. = peak - resident, peak, ` +

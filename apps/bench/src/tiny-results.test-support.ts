@@ -26,6 +26,7 @@ export function tinyMeasurement(): CaseMeasurement {
       versions: { 'tfjs-core': '4.22.0' },
       threads: 1,
       adapter: null,
+      wasmSimd: null,
     },
     params: { total: 620, trainable: 348, frozen: 272, lora: 248 },
     memory: {
@@ -137,6 +138,7 @@ export function tinyResults(): BenchResults {
       cpuModel: 'AMD EPYC',
       cpuCount: 2,
       threads: 1,
+      wasmSimd: null,
       totalMemoryBytes: 8e9,
       gpu: null,
       gpuPeak: null,

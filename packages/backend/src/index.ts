@@ -18,3 +18,5 @@ export {
 } from './select/init-backend';
 export type { WebGpuAdapter } from './select/webgpu';
 export { adapterName, probeWebGpuAdapter, takeDeviceErrors } from './select/webgpu';
+export type { WasmSimdFeatures } from './wasm/relaxed-simd';
+export { wasmSimdFeatures } from './wasm/relaxed-simd';

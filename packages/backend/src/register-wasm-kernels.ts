@@ -25,11 +25,14 @@ import {
 } from './kernel-table';
 import { batchMatMulConfig } from './replacements/batch-mat-mul';
 import { makeConcatConfig } from './replacements/concat-kernel';
+import { makeExpConfig } from './replacements/exp-kernel';
+import { EXP_FUNCTION } from './replacements/exp-simd';
 import { gatherConfig } from './replacements/gather-kernel';
 import { identityConfig, makeCastConfig } from './replacements/identity-kernel';
-import { MATMUL_FUNCTIONS } from './replacements/matmul-simd';
+import { MATMUL_FMA_FUNCTIONS, MATMUL_FUNCTIONS } from './replacements/matmul-simd';
 import { makeSliceConfig, makeSplitVConfig } from './replacements/slice-kernels';
 import { unsortedSegmentSumConfig } from './replacements/unsorted-segment-sum';
+import { relaxedFmaInUse } from './wasm/relaxed-simd';
 import { internals } from './wasm/wasm-heap';
 
 /**
@@ -75,6 +78,12 @@ const WASM_TABLE: readonly KernelEntry[] = [
     config: makeConcatConfig,
   },
   {
+    name: tf.Exp,
+    why: 'float32 as a SIMD loop (stock is scalar; a LM takes exp of every logit)',
+    config: makeExpConfig,
+    simd: [EXP_FUNCTION],
+  },
+  {
     name: tf.GatherV2,
     why: 'whole rows copied on the heap (stock copies element by element)',
     config: () => gatherConfig,
@@ -114,8 +123,15 @@ const WASM_TABLE: readonly KernelEntry[] = [
 /** What each kernel `registerWasmKernels` registers is for. */
 export const WASM_KERNELS = purposes(WASM_TABLE);
 
+// The matmul loop with relaxed FMA, run instead of the plain one where relaxed SIMD validates.
+const FMA_TABLE: readonly KernelEntry[] = [
+  { ...WASM_TABLE.find((entry) => entry.name === tf.BatchMatMul)!, simd: MATMUL_FMA_FUNCTIONS },
+];
+
 /** Every WebAssembly function the wasm kernels run, for the text snapshots. */
-export const WASM_SIMD_FUNCTIONS = WASM_TABLE.flatMap((entry) => entry.simd ?? []);
+export const WASM_SIMD_FUNCTIONS = [...WASM_TABLE, ...FMA_TABLE].flatMap(
+  (entry) => entry.simd ?? [],
+);
 
 /**
  * Registers the kernels the wasm backend lacks for LLaMA training (forward and backward) and the
@@ -134,5 +150,9 @@ export function registerWasmKernels(): string[] {
  * reports them as `BackendInfo.kernelErrors`.
  */
 export function wasmKernelErrors(backend: unknown): KernelError[] {
-  return simdErrors(WASM_TABLE, internals(backend).wasm);
+  const module = internals(backend).wasm;
+  return [
+    ...simdErrors(WASM_TABLE, module),
+    ...(relaxedFmaInUse() ? simdErrors(FMA_TABLE, module) : []),
+  ];
 }

@@ -1,7 +1,7 @@
 // BatchMatMul for wasm: the SIMD loop of matmul-simd.ts, else XNNPACK's fast 2D path (the stock kernel reaches it only untransposed and unbatched).
 import * as tf from '@tensorflow/tfjs-core';
 import { heapFloats, heapOffset, internals, type WasmInternals } from '../wasm/wasm-heap';
-import { matMulSimdOf, panelColumns } from './matmul-simd';
+import { matMulSimdOf } from './matmul-simd';
 
 // The wasm module's exports, called directly: the batched loop makes ~800 small calls per
 // training step, and cwrap's argument conversion and tfjs' tensor bookkeeping cost more than the
@@ -142,9 +142,9 @@ function batchIndex(outer: number[], own: number[]): number[] {
 // only batched slices up to 2^23 multiply-adds (attention up to T = 512 at head dim 32), which
 // XNNPACK neither splits well nor runs without creating an operator per slice.
 const SMALL_SLICE = 1 << 23;
-// Columns past the last multiple of 4 run as a JS loop: only where they are a small share.
-function simdTakes(k: number, n: number): boolean {
-  return panelColumns(k, n) > 0 && (n % 4 === 0 || n >= 64);
+// Columns past the last multiple of 4 run again as the last 4 (n < 4: a JS loop, too slow).
+function simdTakes(n: number): boolean {
+  return n >= 4;
 }
 function threaded(backend: WasmInternals): boolean {
   const heap = (backend.wasm as unknown as RawModule).HEAPU8.buffer;
@@ -182,7 +182,7 @@ function batchMatMul(args: {
   const bt = transposeB ? transposeLast(backend, b, bBatch, br, bc) : b;
   const oneWeight = bBatch === 1;
   const threads = threaded(backend);
-  const useLoop = simdTakes(k, n) && (!threads || (!oneWeight && m * k * n <= SMALL_SLICE));
+  const useLoop = simdTakes(n) && (!threads || (!oneWeight && m * k * n <= SMALL_SLICE));
   const loop = useLoop ? matMulSimdOf(backend.wasm) : null;
   if (k === 0) {
     backend.typedArrayFromHeap(out).fill(0);

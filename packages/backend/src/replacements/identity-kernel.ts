@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelArgs } from '../kernel-args';
 import { internals } from '../wasm/wasm-heap';
+import { stockWasmKernel } from './stock-kernel';
 
 /**
  * Shares the input's memory and counts one more reference, as the cpu backend does (and as wasm's
@@ -26,17 +27,14 @@ export const identityConfig: tf.KernelConfig = {
  * conversion goes to the stock kernel, captured when this config is made.
  */
 export function makeCastConfig(): tf.KernelConfig {
-  const stock = tf.getKernel(tf.Cast, 'wasm')?.kernelFunc;
-  if (!stock) throw new Error('makeCastConfig: import @tensorflow/tfjs-backend-wasm first');
+  const stock = stockWasmKernel(tf.Cast, 'makeCastConfig');
   return {
     kernelName: tf.Cast,
     backendName: 'wasm',
     kernelFunc: ((args: KernelArgs) => {
       const x = args.inputs.x as tf.TensorInfo;
       const { dtype } = args.attrs as unknown as tf.CastAttrs;
-      return x.dtype === dtype
-        ? shareInput(args)
-        : stock(args as unknown as Parameters<tf.KernelFunc>[0]);
+      return x.dtype === dtype ? shareInput(args) : stock.run(args);
     }) as unknown as tf.KernelFunc,
   };
 }

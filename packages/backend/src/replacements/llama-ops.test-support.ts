@@ -152,8 +152,8 @@ export const LLAMA_OP_CASES: OpCase[] = [
     fn: (a, b) => tf.matMul(a, b!, true, false),
   },
   {
-    // 64 columns as SIMD blocks of 8, then 3 in the JS loop (the LM head's vocabulary 259 is so).
-    name: 'matMul, SIMD with a JS tail (n 67)',
+    // 64 columns as SIMD blocks of 8, then the 4 ending at 67 again (the LM head's vocabulary 259 is so).
+    name: 'matMul, SIMD with a tail of 3 columns (n 67)',
     inputs: [f([9, 6]), f([6, 67])],
     fn: (a, b) => tf.matMul(a, b!),
   },

@@ -8,6 +8,12 @@ import { registerCpuKernels } from '../register-cpu-kernels';
 import { registerWasmKernels, wasmKernelErrors } from '../register-wasm-kernels';
 import { registerWebGpuKernels } from '../register-webgpu-kernels';
 import { batchMatMulGradConfig } from '../replacements/batch-mat-mul-grad';
+import {
+  allowRelaxedFma,
+  enableRelaxedSimd,
+  type WasmSimdFeatures,
+  wasmSimdFeatures,
+} from '../wasm/relaxed-simd';
 import { isNode } from './node-builtins';
 import { type TfjsNodePackage, tfjsNodeUnavailable, withTfjsWarningsOff } from './tfjs-node-probe';
 import { useThreadedWasm } from './threaded-wasm-node';
@@ -35,6 +41,15 @@ export interface InitBackendOptions {
    * tensors exist throws. Default: 1 (the single-threaded build, as tfjs does in Node).
    */
   wasmThreads?: number;
+  /**
+   * Relaxed SIMD's fused multiply-add in the wasm matmul loop where the engine has it (in Node 20
+   * `initBackend` sets V8's `--experimental-wasm-relaxed-simd` for it; Node 22 and Chrome 114+
+   * have it on). Faster, and its sums round once per product instead of twice: equal to the plain
+   * loop's within float32 tolerance, not bit for bit. `false` keeps the plain loop, whose results
+   * are the same bits on every engine. Default: on, unless the environment has
+   * `RELORA_WASM_RELAXED=0`. Each call that picks wasm decides it again.
+   */
+  wasmRelaxedSimd?: boolean;
 }
 
 /** Defaults of {@link InitBackendOptions}. */
@@ -55,6 +70,8 @@ export interface BackendInfo {
   adapter?: WebGpuAdapter;
   /** Threads the wasm backend runs on (wasm only). */
   threads?: number;
+  /** WebAssembly SIMD and relaxed SIMD here, and whether the matmul loop uses relaxed FMA (wasm only). */
+  wasmSimd?: WasmSimdFeatures;
   /**
    * Kernels @relora/backend registered for the chosen backend (wasm: the ones it lacks or runs
    * slowly, and the fused kernels; cpu and webgpu: the fused kernels, see `CPU_KERNELS` and
@@ -129,6 +146,8 @@ async function load(name: BackendName, options: InitBackendOptions): Promise<Loa
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       await setWasmThreads(options.wasmThreads);
+      if (options.wasmRelaxedSimd !== false) enableRelaxedSimd();
+      allowRelaxedFma(options.wasmRelaxedSimd);
       return { tfBackend: 'wasm', versions: { 'tfjs-backend-wasm': wasm.version_wasm } };
     }
     case 'cpu': {
@@ -244,6 +263,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         kernelErrors,
         ...(loaded.adapter ? { adapter: loaded.adapter } : {}),
         ...(threads ? { threads } : {}),
+        ...(name === 'wasm' ? { wasmSimd: wasmSimdFeatures() } : {}),
       };
     } catch (error) {
       const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);

@@ -47,6 +47,7 @@ export const op = {
   br: (depth: number) => [0x0c, ...uleb(depth)],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   end: [0x0b],
+  drop: [0x1a],
   f32Load: [0x2a, ...memarg],
   f32Store: [0x38, ...memarg],
   /** f32.const: the value rounded to float32. */
@@ -71,7 +72,24 @@ export const op = {
   i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number) => [...simd(0x1f), lane],
+  /** v128.const: four float32 lanes of one value (rounded to float32). */
+  v128ConstF32x4: (value: number) => {
+    const bits = new Uint32Array(Float32Array.of(value).buffer)[0]!;
+    return op.v128ConstI32x4([bits, bits, bits, bits]);
+  },
+  f32x4Gt: simd(0x44),
+  f32x4Lt: simd(0x43),
   v128And: simd(0x4e),
+  /** v128.andnot: a & ~b for the a, b on the stack. */
+  v128AndNot: simd(0x4f),
+  /** v128.bitselect: (a & c) | (b & ~c) for the a, b, c on the stack. */
+  v128Bitselect: simd(0x52),
+  f32x4Nearest: simd(0x6a),
+  i32x4Shl: simd(0xab),
+  /** f32x4.pmin: b < a ? b : a per lane (one instruction on x86, unlike f32x4.min). */
+  f32x4Pmin: simd(0xea),
+  /** f32x4.pmax: a < b ? b : a per lane. */
+  f32x4Pmax: simd(0xeb),
   v128Xor: simd(0x51),
   // shifts take the v128 and then an i32 count (modulo 32)
   i32x4ShrS: simd(0xac),
@@ -84,6 +102,8 @@ export const op = {
   f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
+  /** f32x4.relaxed_madd (relaxed SIMD): a·b + c for the a, b, c on the stack, fused or not. */
+  f32x4RelaxedMadd: simd(0x105),
 } as const;
 
 /** local += amount (i32). */
@@ -92,6 +112,16 @@ export const addTo = (local: number, amount: number[]): number[] => [
   ...amount,
   ...op.i32Add,
   ...op.localSet(local),
+];
+
+/** if (condition, an i32 != 0) { then } else { otherwise }. */
+export const ifElse = (condition: number[], then: number[], otherwise: number[]): number[] => [
+  ...condition,
+  ...[0x04, 0x40],
+  ...then,
+  0x05,
+  ...otherwise,
+  ...op.end,
 ];
 
 /** while (counter < limit, unsigned) { body }: the body moves the counter on. */

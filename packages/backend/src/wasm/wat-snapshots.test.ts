@@ -20,6 +20,7 @@ async function snapshotText(fn: SimdFunction): Promise<string> {
   const bytes = encodeModule(fn, false);
   const module = (await wabt).readWasm(new Uint8Array([...bytes, ...nameSection(fn)]), {
     readDebugNames: true,
+    relaxed_simd: true,
   });
   try {
     module.validate();

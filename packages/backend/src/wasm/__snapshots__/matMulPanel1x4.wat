@@ -1,19 +1,15 @@
 ;; matMulPanel1x4: emitted by @relora/backend; src/wasm/wat-snapshots.test.ts checks it (vitest -u rewrites it).
-;; module: 313 bytes, sha256 f46c2131bff24013c495670e2c042226f815aa6a1e33a03ebc94cbbceb585de7
-;; with a shared memory (threaded build): 316 bytes, sha256 faf590cf91b6ff79cbabbfc7c8314b0293711cc69bc9a8469673b4be3fc429fd
+;; module: 339 bytes, sha256 b4412095091499eb35cbd4f072bced0fd954f535ccfd8aa7bd520e4c15c04431
+;; with a shared memory (threaded build): 342 bytes, sha256 85f14f8d6d4662fd335477cb3da4d6ce8a6b7a56dfe1d667303b75c5beff77f3
 (module
-  (type (;0;) (func (param i32 i32 i32 i32 i32 i32 i32)))
+  (type (;0;) (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory (;0;) 0))
-  (func $matMulPanel1x4 (export "matMulPanel1x4") (type 0) (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32) (param $cols i32)
-    (local $row i32) (local $columnByte i32) (local $p i32) (local $aBlock i32) (local $bColumn i32) (local $outBlock i32) (local $aRowBytes i32) (local $bRowBytes i32) (local $aAt i32) (local $panelBytes i32) (local $acc0 v128) (local $aSplat0 v128) (local $bv v128)
-    local.get $k
-    i32.const 4
-    i32.mul
-    local.set $aRowBytes
+  (func $matMulPanel1x4 (export "matMulPanel1x4") (type 0) (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32) (param $cols i32) (param $bStep i32) (param $bBlock i32) (param $aRowBytes i32) (param $accumulate i32)
+    (local $row i32) (local $columnByte i32) (local $p i32) (local $aBlock i32) (local $bColumn i32) (local $outBlock i32) (local $outRowBytes i32) (local $aAt i32) (local $panelBytes i32) (local $bBlockAt i32) (local $acc0 v128) (local $aSplat0 v128) (local $bv v128)
     local.get $n
     i32.const 4
     i32.mul
-    local.set $bRowBytes
+    local.set $outRowBytes
     local.get $cols
     i32.const 4
     i32.mul
@@ -32,17 +28,28 @@
         br_if 1 (;@1;)
         i32.const 0
         local.set $columnByte
+        local.get $b
+        local.set $bBlockAt
         block  ;; label = @3
           loop  ;; label = @4
             local.get $columnByte
             local.get $panelBytes
             i32.ge_u
             br_if 1 (;@3;)
-            v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-            local.set $acc0
-            local.get $b
+            local.get $outBlock
             local.get $columnByte
             i32.add
+            local.set $bColumn
+            local.get $accumulate
+            if  ;; label = @5
+              local.get $bColumn
+              v128.load align=4
+              local.set $acc0
+            else
+              v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+              local.set $acc0
+            end
+            local.get $bBlockAt
             local.set $bColumn
             local.get $aBlock
             local.set $aAt
@@ -67,7 +74,7 @@
                 f32x4.add
                 local.set $acc0
                 local.get $bColumn
-                local.get $bRowBytes
+                local.get $bStep
                 i32.add
                 local.set $bColumn
                 local.get $aAt
@@ -88,6 +95,10 @@
             local.get $bColumn
             local.get $acc0
             v128.store align=4
+            local.get $bBlockAt
+            local.get $bBlock
+            i32.add
+            local.set $bBlockAt
             local.get $columnByte
             i32.const 16
             i32.add
@@ -101,7 +112,7 @@
         local.get $aBlock
         i32.add
         local.set $aBlock
-        local.get $bRowBytes
+        local.get $outRowBytes
         i32.const 1
         i32.mul
         local.get $outBlock

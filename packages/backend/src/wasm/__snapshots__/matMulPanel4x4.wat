@@ -1,19 +1,15 @@
 ;; matMulPanel4x4: emitted by @relora/backend; src/wasm/wat-snapshots.test.ts checks it (vitest -u rewrites it).
-;; module: 511 bytes, sha256 fcf85ae7ed00db6371acbd11cfe50e0557b04c096b7af9c434442cd09e0b5c59
-;; with a shared memory (threaded build): 514 bytes, sha256 ecd12f1124b9f0c1e441f6f3a9f75943029d708445b3d4d62de17760237d1430
+;; module: 579 bytes, sha256 3aad9155ece367f0ded4101fffb21b8b303052cfc02d6ee5cf171650bfcbb090
+;; with a shared memory (threaded build): 582 bytes, sha256 f3ed3620bc3a9282deb91efdb018d9155c3d83ce710bffb81f0e78af51260877
 (module
-  (type (;0;) (func (param i32 i32 i32 i32 i32 i32 i32)))
+  (type (;0;) (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32)))
   (import "env" "memory" (memory (;0;) 0))
-  (func $matMulPanel4x4 (export "matMulPanel4x4") (type 0) (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32) (param $cols i32)
-    (local $row i32) (local $columnByte i32) (local $p i32) (local $aBlock i32) (local $bColumn i32) (local $outBlock i32) (local $aRowBytes i32) (local $bRowBytes i32) (local $aAt i32) (local $panelBytes i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $aSplat0 v128) (local $aSplat1 v128) (local $aSplat2 v128) (local $aSplat3 v128) (local $bv v128)
-    local.get $k
-    i32.const 4
-    i32.mul
-    local.set $aRowBytes
+  (func $matMulPanel4x4 (export "matMulPanel4x4") (type 0) (param $a i32) (param $b i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32) (param $cols i32) (param $bStep i32) (param $bBlock i32) (param $aRowBytes i32) (param $accumulate i32)
+    (local $row i32) (local $columnByte i32) (local $p i32) (local $aBlock i32) (local $bColumn i32) (local $outBlock i32) (local $outRowBytes i32) (local $aAt i32) (local $panelBytes i32) (local $bBlockAt i32) (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $aSplat0 v128) (local $aSplat1 v128) (local $aSplat2 v128) (local $aSplat3 v128) (local $bv v128)
     local.get $n
     i32.const 4
     i32.mul
-    local.set $bRowBytes
+    local.set $outRowBytes
     local.get $cols
     i32.const 4
     i32.mul
@@ -32,23 +28,55 @@
         br_if 1 (;@1;)
         i32.const 0
         local.set $columnByte
+        local.get $b
+        local.set $bBlockAt
         block  ;; label = @3
           loop  ;; label = @4
             local.get $columnByte
             local.get $panelBytes
             i32.ge_u
             br_if 1 (;@3;)
-            v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-            local.set $acc0
-            v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-            local.set $acc1
-            v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-            local.set $acc2
-            v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
-            local.set $acc3
-            local.get $b
+            local.get $outBlock
             local.get $columnByte
             i32.add
+            local.set $bColumn
+            local.get $accumulate
+            if  ;; label = @5
+              local.get $bColumn
+              v128.load align=4
+              local.set $acc0
+              local.get $bColumn
+              local.get $outRowBytes
+              i32.const 1
+              i32.mul
+              i32.add
+              v128.load align=4
+              local.set $acc1
+              local.get $bColumn
+              local.get $outRowBytes
+              i32.const 2
+              i32.mul
+              i32.add
+              v128.load align=4
+              local.set $acc2
+              local.get $bColumn
+              local.get $outRowBytes
+              i32.const 3
+              i32.mul
+              i32.add
+              v128.load align=4
+              local.set $acc3
+            else
+              v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+              local.set $acc0
+              v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+              local.set $acc1
+              v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+              local.set $acc2
+              v128.const i32x4 0x00000000 0x00000000 0x00000000 0x00000000
+              local.set $acc3
+            end
+            local.get $bBlockAt
             local.set $bColumn
             local.get $aBlock
             local.set $aAt
@@ -112,7 +140,7 @@
                 f32x4.add
                 local.set $acc3
                 local.get $bColumn
-                local.get $bRowBytes
+                local.get $bStep
                 i32.add
                 local.set $bColumn
                 local.get $aAt
@@ -134,26 +162,30 @@
             local.get $acc0
             v128.store align=4
             local.get $bColumn
-            local.get $bRowBytes
+            local.get $outRowBytes
             i32.const 1
             i32.mul
             i32.add
             local.get $acc1
             v128.store align=4
             local.get $bColumn
-            local.get $bRowBytes
+            local.get $outRowBytes
             i32.const 2
             i32.mul
             i32.add
             local.get $acc2
             v128.store align=4
             local.get $bColumn
-            local.get $bRowBytes
+            local.get $outRowBytes
             i32.const 3
             i32.mul
             i32.add
             local.get $acc3
             v128.store align=4
+            local.get $bBlockAt
+            local.get $bBlock
+            i32.add
+            local.set $bBlockAt
             local.get $columnByte
             i32.const 16
             i32.add
@@ -167,7 +199,7 @@
         local.get $aBlock
         i32.add
         local.set $aBlock
-        local.get $bRowBytes
+        local.get $outRowBytes
         i32.const 4
         i32.mul
         local.get $outBlock
