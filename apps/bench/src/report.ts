@@ -1,21 +1,8 @@
 // Renders the charts to SVG (no browser, no canvas) and the self-contained HTML report.
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { renderSvg } from '@relora/charts';
 import { memorySpec, throughputSpec } from './chart-specs';
 import type { BenchResults } from './results-schema';
 import { formatNotes, formatTable } from './table';
-
-/** A Vega-Lite spec as an SVG string, rendered headless. */
-export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec as unknown as TopLevelSpec).spec), {
-    renderer: 'none',
-  });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

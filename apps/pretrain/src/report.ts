@@ -1,6 +1,5 @@
 // report.svg: training loss, eval perplexity and learning rate against update step, restarts marked (vega-lite, no browser).
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { renderSvg } from '@relora/charts';
 
 type Row = Record<string, unknown>;
 
@@ -47,11 +46,6 @@ export async function renderReport(metrics: Row[], evals: Row[], title: string):
       panel('eval perplexity', 'perplexity', evals, restarts, 'log'),
       panel('learning rate', 'lr', metrics, restarts),
     ],
-  } as unknown as TopLevelSpec;
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  };
+  return renderSvg(spec);
 }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { renderSvg } from '@relora/charts';
 import { perplexitySpec } from './chart-spec';
 import { checkPeriods, type QualityConfig, selectConfigs } from './configs';
 import { type EqualComputePlan, equalComputePlan } from './equal-compute';
@@ -13,7 +14,6 @@ import {
   trainingFlops,
 } from './method-flops';
 import type { QualityOptions } from './options';
-import { renderSvg } from './render-svg';
 import type { ConfigResult, QualityResults } from './results-schema';
 import { type RunConfig, readRunConfig } from './run-config';
 import { pretrainCli, type RunResult, runOne, runPool } from './run-one';
