@@ -92,9 +92,12 @@ describe.each(RUNS)('the ReLoRA web page (backend: %s)', (backend) => {
     expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(state.backend);
     if (backend !== 'auto') expect(state.backend).toBe(backend);
     if (state.backend === 'webgpu') expect(state.adapter).toMatch(/\S/);
+    // The page trains with @relora/backend's kernels; Chromium (114+) has relaxed SIMD, so on
+    // wasm the matmul loop runs its fused multiply-add, as in Node.
+    if (state.backend === 'wasm') expect(state.wasmFma).toBe(true);
     expect(state.documents).toBeGreaterThan(10);
     console.info(
-      `backend: ${state.backend}${state.adapter ? ` on ${state.adapter}` : ''}; skipped: ${JSON.stringify(state.skipped)}`,
+      `backend: ${state.backend}${state.adapter ? ` on ${state.adapter}` : ''}${state.wasmFma === undefined ? '' : `, fma ${state.wasmFma}`}; skipped: ${JSON.stringify(state.skipped)}`,
     );
   });
 

@@ -97,6 +97,7 @@ async function boot(): Promise<void> {
     status: 'ready',
     backend: backend.name,
     ...(backend.adapter ? { adapter: backend.adapter } : {}),
+    ...(backend.wasmFma === undefined ? {} : { wasmFma: backend.wasmFma }),
     skipped: backend.skipped,
     documents: texts.length,
     steps: config.steps,

@@ -1,5 +1,5 @@
 // Picks the best TensorFlow.js backend this browser runs: WebGPU, then WebGL, then wasm, then cpu.
-import { adapterName, initBackend } from '@relora/backend';
+import { adapterName, initBackend, wasmSimdFeatures } from '@relora/backend';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -14,6 +14,8 @@ export interface PickedBackend {
   name: BrowserBackend;
   /** The WebGPU adapter in one phrase (webgpu only). */
   adapter?: string;
+  /** wasm only: the matmul loop runs relaxed SIMD's fused multiply-add (Chrome 114+, not Safari). */
+  wasmFma?: boolean;
   skipped: Array<{ name: BrowserBackend; reason: string }>;
 }
 
@@ -78,7 +80,12 @@ export async function pickBackend(prefer?: string): Promise<PickedBackend> {
   for (const name of candidates) {
     try {
       const adapter = await activate(name, prefer !== undefined);
-      return { name, skipped, ...(adapter ? { adapter } : {}) };
+      return {
+        name,
+        skipped,
+        ...(adapter ? { adapter } : {}),
+        ...(name === 'wasm' ? { wasmFma: wasmSimdFeatures().fma } : {}),
+      };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (prefer) throw new Error(`backend '${name}' could not be loaded: ${reason}`);

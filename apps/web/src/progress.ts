@@ -10,6 +10,8 @@ export interface Progress {
   backend?: string;
   /** The WebGPU adapter in one phrase (webgpu only). */
   adapter?: string;
+  /** wasm only: whether the matmul loop runs relaxed SIMD's fused multiply-add in this browser. */
+  wasmFma?: boolean;
   /** Backends skipped before the one in use, with the reason. */
   skipped: Array<{ name: string; reason: string }>;
   documents: number;
@@ -76,7 +78,7 @@ export function summaryRows(state: Progress): SummaryRow[] {
     {
       key: 'backend',
       label: 'Backend',
-      value: `${state.backend ?? NONE}${state.adapter ? ` on ${state.adapter}` : ''}${skipped ? ` (skipped ${skipped})` : ''}`,
+      value: `${state.backend ?? NONE}${state.adapter ? ` on ${state.adapter}` : ''}${state.wasmFma === undefined ? '' : state.wasmFma ? ', relaxed SIMD (FMA)' : ', SIMD (no relaxed SIMD)'}${skipped ? ` (skipped ${skipped})` : ''}`,
     },
   ];
 }
