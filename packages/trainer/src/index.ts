@@ -26,7 +26,7 @@ export { learningRateAt } from './lr-schedule';
 export { adamwMethod, adamwOptimizer } from './methods/adamw-method';
 export { FIRA_METHOD, GALORE_METHOD } from './methods/galore-method';
 export type { MethodName } from './methods/registry';
-export { TRAINING_METHODS, trainingMethod } from './methods/registry';
+export { requireTrainingMethod, TRAINING_METHODS, trainingMethod } from './methods/registry';
 export { SWITCHLORA_METHOD } from './methods/switchlora-method';
 export type {
   MethodContext,

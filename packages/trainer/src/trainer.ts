@@ -13,7 +13,7 @@ import { type EvalSource, evaluateLoss } from './evaluate';
 import { STALL_STEPS, TrainerEmitter } from './events';
 import { restoreLoraRngState, switchToLoRA } from './lora-phase';
 import { learningRateAt } from './lr-schedule';
-import { trainingMethod } from './methods/registry';
+import { requireTrainingMethod } from './methods/registry';
 import type { MethodOptimizer, TrainingMethod } from './methods/training-method';
 import type { TrainerOptions } from './options';
 import { readScalars } from './read-scalars';
@@ -130,9 +130,9 @@ export class Trainer extends TrainerEmitter {
       );
     }
     this.lrAt = learningRateAt(this.options);
-    this.method = trainingMethod(this.options.method ?? this.options.mode) as TrainingMethod;
+    this.method = requireTrainingMethod(this.options.method ?? this.options.mode);
     this.method.prepareModel?.(this.model, this.options);
-    this.#update = this.createOptimizer();
+    this.#update = this.createMethodOptimizer();
     if (this.options.mode !== 'full' && this.#updateStep >= this.options.warmStartSteps)
       this.enterLoRA(false);
   }
@@ -360,7 +360,7 @@ export class Trainer extends TrainerEmitter {
     this.#lora = switchToLoRA(this.model, this.options, this.updateStep > 0);
     this.#schedulerStartStep = this.updateStep;
     this.#update.dispose();
-    this.#update = this.createOptimizer();
+    this.#update = this.createMethodOptimizer();
     if (this.options.mode === 'relora') this.#relora = createRestartController(this);
     if (!emit) return;
     const all = this.model.namedParameters();
@@ -423,7 +423,7 @@ export class Trainer extends TrainerEmitter {
     }
   }
 
-  private createOptimizer(): MethodOptimizer {
+  private createMethodOptimizer(): MethodOptimizer {
     const trainable = this.model.namedParameters().filter(([, v]) => v.trainable);
     this.trainable = trainable.map(([, v]) => v);
     return this.method.create({ options: this.options, model: this.model, trainable });

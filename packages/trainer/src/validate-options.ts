@@ -1,6 +1,5 @@
 // Fills in and checks TrainerOptions, with the reference's consistency rules (args_utils.py, training_utils.py).
-import { TRAINING_METHODS, trainingMethod } from './methods/registry';
-import type { TrainingMethod } from './methods/training-method';
+import { requireTrainingMethod, TRAINING_METHODS, trainingMethod } from './methods/registry';
 import { TRAINER_DEFAULTS, type TrainerOptions } from './options';
 
 /** A bad option value; `option` is the TrainerOptions key at fault. */
@@ -79,7 +78,7 @@ export function resolveTrainerOptions(options: Partial<TrainerOptions> = {}): Tr
       'method',
       `must be one of ${Object.keys(TRAINING_METHODS).join(', ')}, got ${o.method}`,
     );
-    o.mode = (method as TrainingMethod).mode;
+    o.mode = requireTrainingMethod(o.method).mode;
   }
   if (o.mode !== 'relora' && options.relora === undefined) o.relora = null;
   if (o.cycleLength === null && o.mode === 'relora') o.cycleLength = o.relora;

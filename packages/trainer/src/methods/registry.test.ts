@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CheckpointState, checkResumable } from '../checkpoint-state';
 import { resolveTrainerOptions } from '../validate-options';
-import { TRAINING_METHODS, trainingMethod } from './registry';
+import { requireTrainingMethod, TRAINING_METHODS, trainingMethod } from './registry';
 
 const SMALL = { numTrainingSteps: 20, relora: 10, warmupSteps: 2, scheduler: 'cosine' } as const;
 
@@ -54,6 +54,13 @@ describe('TRAINING_METHODS', () => {
     const galore = resolveTrainerOptions({ ...SMALL, method: 'galore', relora: null });
     expect(() => checkResumable(legacy, galore, 'ckpt')).toThrow(
       'ckpt: the checkpoint was trained with method = "relora", this run has "galore"',
+    );
+  });
+
+  it('requireTrainingMethod returns the named method and refuses an unknown name in one line', () => {
+    expect(requireTrainingMethod('crnet')).toBe(TRAINING_METHODS.crnet);
+    expect(() => requireTrainingMethod('adam')).toThrow(
+      /^unknown training method 'adam'; expected one of relora, .*crnet.*$/,
     );
   });
 });

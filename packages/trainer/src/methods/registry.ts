@@ -29,3 +29,13 @@ export type MethodName = keyof typeof TRAINING_METHODS;
 export function trainingMethod(name: string): TrainingMethod | undefined {
   return Object.hasOwn(TRAINING_METHODS, name) ? TRAINING_METHODS[name as MethodName] : undefined;
 }
+
+/** The method called `name`; throws naming the methods there are when there is none. */
+export function requireTrainingMethod(name: string): TrainingMethod {
+  const method = trainingMethod(name);
+  if (!method)
+    throw new Error(
+      `unknown training method '${name}'; expected one of ${Object.keys(TRAINING_METHODS).join(', ')}`,
+    );
+  return method;
+}
