@@ -4,19 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@relora/backend';
 import { modelToSafetensors } from '@relora/llama';
-import { maxAbsDiff } from '@relora/testing';
-import * as tf from '@tensorflow/tfjs-core';
+import { compareWithReference, readReferenceOutputs } from '@relora/testing/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCrNetCheckpoint } from './node';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
-
-interface Reference {
-  inputIds: number[][];
-  targets: number[][];
-  loss: number;
-  logits: number[];
-}
 
 describe.each(['cpu', 'wasm'] as const)('PyTorch reference on %s', (backend) => {
   beforeAll(async () => {
@@ -27,20 +19,16 @@ describe.each(['cpu', 'wasm'] as const)('PyTorch reference on %s', (backend) => 
     false,
     true,
   ])('crnet-tiny (recompute %s): loads, matches the float64 logits and loss, re-saves byte for byte', async (recompute) => {
-    const reference: Reference = JSON.parse(await readFile(`${fixtures}crnet-tiny.json`, 'utf8'));
+    const reference = await readReferenceOutputs(`${fixtures}crnet-tiny.json`);
     const model = await loadCrNetCheckpoint(`${fixtures}crnet-tiny`, { recompute });
     expect(model.crnet).toMatchObject({ rank: 8, recompute });
-    const ids = tf.tensor2d(reference.inputIds, undefined, 'int32');
-    const targets = tf.tensor2d(reference.targets, undefined, 'int32');
-    const logits = model.forward(ids);
-    const loss = model.loss(ids, targets);
+    const { maxLogitDiff, loss } = await compareWithReference(model, reference);
     // float32 against float64, logits of size about 1-10.
-    expect(maxAbsDiff(await logits.data(), reference.logits)).toBeLessThan(5e-5);
-    expect((await loss.data())[0]).toBeCloseTo(reference.loss, 5);
+    expect(maxLogitDiff).toBeLessThan(5e-5);
+    expect(loss).toBeCloseTo(reference.loss, 5);
     expect(await modelToSafetensors(model)).toEqual(
       new Uint8Array(await readFile(`${fixtures}crnet-tiny/model.safetensors`)),
     );
-    tf.dispose([ids, targets, logits, loss]);
     model.dispose();
   });
 });

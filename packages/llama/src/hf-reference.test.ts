@@ -2,6 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '@relora/backend';
+import {
+  compareWithReference,
+  type ReferenceOutputs,
+  readReferenceOutputs,
+} from '@relora/testing/node';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSafetensors } from './node';
@@ -9,38 +14,22 @@ import { modelToSafetensors } from './state-dict';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
-interface Reference {
-  inputIds: number[][];
-  targets: number[][];
-  loss: number;
-  logits: number[];
-}
-
 describe.each(['cpu', 'wasm'] as const)('Hugging Face reference on %s', (backend) => {
-  let reference: Reference;
+  let reference: ReferenceOutputs;
   beforeAll(async () => {
     await initBackend({ prefer: backend });
-    reference = JSON.parse(await readFile(`${fixtures}hf-reference.json`, 'utf8'));
+    reference = await readReferenceOutputs(`${fixtures}hf-reference.json`);
   });
 
   it('loads a save_pretrained float32 checkpoint, matches its logits and loss, re-saves it byte for byte', async () => {
     const model = await loadSafetensors(`${fixtures}hf-f32`);
-    const ids = tf.tensor2d(reference.inputIds, undefined, 'int32');
-    const targets = tf.tensor2d(reference.targets, undefined, 'int32');
-    const logits = model.forward(ids);
-    const loss = model.loss(ids, targets);
-    const got = logits.dataSync();
-    const maxDiff = reference.logits.reduce(
-      (m, x, i) => Math.max(m, Math.abs(x - (got[i] as number))),
-      0,
-    );
-    expect(maxDiff).toBeLessThan(1e-4);
-    expect(loss.dataSync()[0]).toBeCloseTo(reference.loss, 5);
+    const { maxLogitDiff, loss } = await compareWithReference(model, reference);
+    expect(maxLogitDiff).toBeLessThan(1e-4);
+    expect(loss).toBeCloseTo(reference.loss, 5);
     // Our writer reproduces transformers' save_pretrained output exactly.
     expect(await modelToSafetensors(model)).toEqual(
       new Uint8Array(await readFile(`${fixtures}hf-f32/model.safetensors`)),
     );
-    tf.dispose([ids, targets, logits, loss]);
     model.dispose();
   });
 
