@@ -2,12 +2,15 @@
 // (src/fused/cpu/); the cpu backend lacks none that training needs.
 import {
   ADAMW_UPDATE_KERNEL,
+  CROSS_ENTROPY_GRAD_KERNEL,
+  CROSS_ENTROPY_KERNEL,
   DROPOUT_MASK_KERNEL,
   RMS_NORM_GRAD_KERNEL,
   RMS_NORM_KERNEL,
   ROTARY_KERNEL,
 } from '@relora/core';
 import { adamwUpdateCpuConfig } from './fused/cpu/adamw-update-kernel';
+import { crossEntropyCpuConfig, crossEntropyGradCpuConfig } from './fused/cpu/cross-entropy-kernel';
 import { dropoutMaskCpuConfig } from './fused/cpu/dropout-mask-kernel';
 import { rmsNormCpuConfig, rmsNormGradCpuConfig } from './fused/cpu/rms-norm-kernel';
 import { rotaryCpuConfig } from './fused/cpu/rotary-kernel';
@@ -38,6 +41,16 @@ const CPU_TABLE: readonly KernelEntry[] = [
     name: RMS_NORM_GRAD_KERNEL,
     why: "RMSNorm's gradient for x and the weight in one pass (~20 kernels)",
     config: () => rmsNormGradCpuConfig,
+  },
+  {
+    name: CROSS_ENTROPY_KERNEL,
+    why: "@relora/llama's cross-entropy in one loop per row, saving logSumExp for backward (~8 kernels)",
+    config: () => crossEntropyCpuConfig,
+  },
+  {
+    name: CROSS_ENTROPY_GRAD_KERNEL,
+    why: "cross-entropy's gradient for the logits in one pass (~9 kernels over [N, V])",
+    config: () => crossEntropyGradCpuConfig,
   },
 ];
 

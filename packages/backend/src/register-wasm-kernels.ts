@@ -2,6 +2,8 @@
 // stock kernels (src/replacements/) and ReLoRA's fused kernels (src/fused/wasm/).
 import {
   ADAMW_UPDATE_KERNEL,
+  CROSS_ENTROPY_GRAD_KERNEL,
+  CROSS_ENTROPY_KERNEL,
   DROPOUT_MASK_KERNEL,
   RMS_NORM_GRAD_KERNEL,
   RMS_NORM_KERNEL,
@@ -10,6 +12,12 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { ADAMW_FUNCTION } from './fused/wasm/adamw-simd';
 import { adamwUpdateConfig } from './fused/wasm/adamw-update-kernel';
+import { crossEntropyConfig, crossEntropyGradConfig } from './fused/wasm/cross-entropy-kernel';
+import {
+  ADD_SCALAR_FUNCTION,
+  ROW_MAX_FUNCTION,
+  ROW_SUM_FUNCTION,
+} from './fused/wasm/cross-entropy-simd';
 import { dropoutMaskConfig } from './fused/wasm/dropout-mask-kernel';
 import { DROPOUT_MASK_FUNCTION } from './fused/wasm/dropout-mask-simd';
 import { rmsNormConfig, rmsNormGradConfig } from './fused/wasm/rms-norm-kernel';
@@ -118,6 +126,18 @@ const WASM_TABLE: readonly KernelEntry[] = [
     config: () => rmsNormGradConfig,
     simd: [RMS_NORM_GRAD_FUNCTION],
   },
+  {
+    name: CROSS_ENTROPY_KERNEL,
+    why: "fused: @relora/llama's cross-entropy as SIMD passes over each row in L2, saving logSumExp for backward (~8 kernels over [N, V])",
+    config: () => crossEntropyConfig,
+    simd: [ROW_MAX_FUNCTION, ADD_SCALAR_FUNCTION, EXP_FUNCTION, ROW_SUM_FUNCTION],
+  },
+  {
+    name: CROSS_ENTROPY_GRAD_KERNEL,
+    why: "fused: cross-entropy's gradient for the logits, two SIMD passes per row (~9 kernels over [N, V])",
+    config: () => crossEntropyGradConfig,
+    simd: [ADD_SCALAR_FUNCTION, EXP_FUNCTION],
+  },
 ];
 
 /** What each kernel `registerWasmKernels` registers is for. */
@@ -128,10 +148,10 @@ const FMA_TABLE: readonly KernelEntry[] = [
   { ...WASM_TABLE.find((entry) => entry.name === tf.BatchMatMul)!, simd: MATMUL_FMA_FUNCTIONS },
 ];
 
-/** Every WebAssembly function the wasm kernels run, for the text snapshots. */
-export const WASM_SIMD_FUNCTIONS = [...WASM_TABLE, ...FMA_TABLE].flatMap(
-  (entry) => entry.simd ?? [],
-);
+/** Every WebAssembly function the wasm kernels run, each once (kernels share some), for the text snapshots. */
+export const WASM_SIMD_FUNCTIONS = [
+  ...new Set([...WASM_TABLE, ...FMA_TABLE].flatMap((entry) => entry.simd ?? [])),
+];
 
 /**
  * Registers the kernels the wasm backend lacks for LLaMA training (forward and backward) and the

@@ -3,6 +3,13 @@
 export type { Communicator } from './communicator';
 export type { AdamWUpdateAttrs } from './kernels/adamw-update';
 export { ADAMW_UPDATE_KERNEL, adamwConstants, adamwUpdateValues } from './kernels/adamw-update';
+export type { CrossEntropyDims } from './kernels/cross-entropy';
+export {
+  CROSS_ENTROPY_GRAD_KERNEL,
+  CROSS_ENTROPY_KERNEL,
+  crossEntropyGradValues,
+  crossEntropyValues,
+} from './kernels/cross-entropy';
 export type { DropoutMaskAttrs, DropoutSeed } from './kernels/dropout-mask';
 export { DROPOUT_MASK_KERNEL, dropoutMaskAttrs, dropoutMaskBits } from './kernels/dropout-mask';
 export type { RmsNormAttrs, RmsNormDims } from './kernels/rms-norm';

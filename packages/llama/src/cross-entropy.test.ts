@@ -1,5 +1,7 @@
 // Tests of the fused cross-entropy against the textbook oneHot * logSoftmax form, value and gradient.
 import { initBackend } from '@relora/backend';
+import { CROSS_ENTROPY_GRAD_KERNEL, CROSS_ENTROPY_KERNEL } from '@relora/core';
+import { maxAbsDiff, withoutKernels } from '@relora/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { crossEntropy } from './cross-entropy';
@@ -41,5 +43,31 @@ describe.each(['cpu', 'wasm'] as const)('crossEntropy on %s', (backend) => {
     expect(Math.abs(value.dataSync()[0] as number)).toBe(0);
     expect(Array.from(grad.dataSync()).every((g) => g === 0)).toBe(true);
     tf.dispose([logits, targets, value, grad]);
+  });
+});
+
+describe('crossEntropy on cpu, fused kernels against the ops path', () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: 'cpu' });
+  });
+
+  it('gives the loss within 1e-5 relative and the gradient within 1e-6, leaking nothing', () => {
+    const logits = tf.randomNormal([9, 258], 0, 3, 'float32', 3) as tf.Tensor2D;
+    const targets = tf.tensor1d([3, 257, -100, 10, 0, 200, -100, 129, 64], 'int32');
+    const run = () => {
+      const before = tf.memory().numTensors;
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) =>
+        crossEntropy(x as tf.Tensor2D, targets, -100),
+      )(logits);
+      const out = { loss: value.dataSync()[0] as number, grad: grad.dataSync() };
+      tf.dispose([value, grad]);
+      expect(tf.memory().numTensors).toBe(before);
+      return out;
+    };
+    const fused = run();
+    const ops = withoutKernels([CROSS_ENTROPY_KERNEL, CROSS_ENTROPY_GRAD_KERNEL], run);
+    expect(Math.abs(fused.loss - ops.loss)).toBeLessThan(1e-5 * ops.loss);
+    expect(maxAbsDiff(fused.grad, ops.grad)).toBeLessThan(1e-6);
+    tf.dispose([logits, targets]);
   });
 });
