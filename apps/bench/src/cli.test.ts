@@ -4,24 +4,31 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend, releaseBackend } from '@relora/backend';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateResults } from './results-schema';
 
 // Where Dawn finds a software WebGPU adapter (CI installs Mesa's lavapipe), the --quick GPU
 // matrix runs too, in its tiny form; on a hardware adapter it is the 60m and 130m presets, which a
-// test does not run.
-const noWebGpu = await initBackend({ prefer: 'webgpu' }).then(
-  (info) =>
-    info.adapter?.software
+// test does not run. The adapter is probed in a child process: with dawn.node loaded, this test
+// process sometimes died at exit (vitest: "Worker exited unexpectedly") and took its results along.
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const PROBE = `import { initBackend, releaseBackend } from '@relora/backend';
+const info = await initBackend({ prefer: 'webgpu' });
+console.log(JSON.stringify({ software: info.adapter?.software ?? false }));
+releaseBackend();`;
+const probe = spawnSync(process.execPath, ['--input-type=module', '-e', PROBE], {
+  cwd: appDir,
+  encoding: 'utf8',
+  timeout: 120_000,
+});
+const noWebGpu =
+  probe.status !== 0
+    ? (probe.stderr.split('\n').find((line) => line.trim()) ?? `probe exited ${probe.status}`)
+    : JSON.parse(probe.stdout.trim().split('\n').at(-1) ?? '{}').software
       ? undefined
-      : 'a hardware adapter: its --quick GPU matrix is 60m and 130m, no test',
-  (error: Error) => error.message.split('\n')[0],
-);
-releaseBackend();
+      : 'a hardware adapter: its --quick GPU matrix is 60m and 130m, no test';
 
 // Runs this source through tsx; the @relora/* packages load from their built dist.
-const appDir = fileURLToPath(new URL('..', import.meta.url));
 const runCli = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
   spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: appDir,

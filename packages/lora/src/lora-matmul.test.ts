@@ -64,6 +64,7 @@ function valueAndGrads(layer: LoRALinear, x: tf.Variable, f: () => tf.Tensor) {
 
 const CASES: Array<[string, LoRALinearOptions, number[]]> = [
   ['dropout 0, 2D', { dropout: 0 }, [5, IN]],
+  ['dropout 0, 2D, alpha = rank (s = 1: no scale multiply)', { dropout: 0, alpha: 3 }, [5, IN]],
   ['dropout 0.3, 2D', { dropout: 0.3 }, [5, IN]],
   ['dropout 0, 3D, trainable scaling', { dropout: 0, trainableScaling: true }, [2, 4, IN]],
   ['dropout 0.3, 3D, trainable scaling', { dropout: 0.3, trainableScaling: true }, [2, 4, IN]],

@@ -22,16 +22,18 @@ export interface LoRAProductParts {
  * it costs in·r·out on top of the plain product, whatever the number of rows. Backward:
  * dx = dy W'ᵀ, and with G = xᵀ dy: dA = s G Bᵀ, dB = s Aᵀ G, dc = sech²(c)·sum(A ⊙ G Bᵀ)
  * (see {@link factorGradients} for how G Bᵀ and Aᵀ G are computed).
- * Saves x, W', A, B (and c) for the backward pass.
+ * Saves x, W', s·A, B (and A, c with trainable scaling) for the backward pass.
  */
 export function mergedLoRAMatMul(x: tf.Tensor2D, parts: LoRAProductParts): tf.Tensor2D {
   const { kernel, bias } = parts;
   return customProduct(x, parts, (x2, a, b, cIn, save) => {
     const s = scaleOf(cIn, parts.fixedScale);
-    // Scaling A [in, r] costs fewer multiplies than scaling A·B [in, out].
-    const delta = tf.matMul(tf.mul(a, s) as tf.Tensor2D, b);
+    // Scaling A [in, r] costs fewer multiplies than scaling A·B [in, out]; the backward pass
+    // reuses s·A, so dB = s·Aᵀ G needs no multiply of its own.
+    const aScaled = scaled(a, s);
+    const delta = tf.matMul(aScaled, b);
     const merged = kernel ? tf.add(kernel, delta) : delta;
-    save(cIn ? [x2, merged, a, b, cIn] : [x2, merged, a, b]);
+    save(cIn ? [x2, merged, aScaled, b, a, cIn] : [x2, merged, aScaled, b]);
     const y = tf.matMul(x2, merged);
     return {
       value: bias ? tf.add(y, bias) : y,
@@ -43,12 +45,13 @@ export function mergedLoRAMatMul(x: tf.Tensor2D, parts: LoRAProductParts): tf.Te
             tf.Tensor2D,
             tf.Tensor2D,
           ];
-          const cs = saved[4] as tf.Scalar | undefined;
+          const cs = saved[5] as tf.Scalar | undefined;
           const s2 = scaleOf(cs, parts.fixedScale);
           const dy2 = dy as tf.Tensor2D;
-          const [gbt, atg] = factorGradients(xs, dy2, as, bs);
-          const grads = [tf.matMul(dy2, ws, false, true), tf.mul(gbt, s2), tf.mul(atg, s2)];
-          if (cs) grads.push(scalingGrad(cs, as, gbt));
+          // With s·A in place of A: G Bᵀ as before, and s·Aᵀ G, which is dB.
+          const [gbt, db] = factorGradients(xs, dy2, as, bs);
+          const grads = [tf.matMul(dy2, ws, false, true), scaled(gbt, s2), db];
+          if (cs) grads.push(scalingGrad(cs, saved[4] as tf.Tensor2D, gbt));
           return grads;
         }),
     };
@@ -70,9 +73,7 @@ export function droppedLoRAMatMul(
 ): tf.Tensor2D {
   const { kernel, bias } = parts;
   return customProduct(x, parts, (x2, a, b, cIn, save) => {
-    // Only trainable scaling still needs s applied; a fixed s is inside the multiplier.
-    const scaled = (t: tf.Tensor, s: tf.Scalar | undefined) =>
-      (s ? tf.mul(t, s) : t) as tf.Tensor2D;
+    // Only trainable scaling still needs s applied (undefined: none); a fixed s is inside the multiplier.
     const xa = tf.matMul(tf.mul(x2, multiplier), a);
     const lora = tf.matMul(scaled(xa, cIn && tf.tanh(cIn)), b);
     const y = kernel ? tf.add(tf.matMul(x2, kernel), lora) : lora;
@@ -161,6 +162,11 @@ function customProduct(x: tf.Tensor2D, parts: LoRAProductParts, body: ProductBod
 
 function scaleOf(c: tf.Scalar | undefined, fixedScale: number): tf.Scalar | number {
   return c ? tf.tanh(c) : fixedScale;
+}
+
+/** s·t; no s, or a fixed s of 1 (alpha = rank), costs no launch (multiplying by 1 is exact). */
+function scaled(t: tf.Tensor, s: tf.Scalar | number | undefined): tf.Tensor2D {
+  return (s === undefined || s === 1 ? t : tf.mul(t, s)) as tf.Tensor2D;
 }
 
 /**
