@@ -59,22 +59,25 @@ export function enableRelaxedSimd(): void {
   relaxedSimd = undefined;
 }
 
-let fmaChoice: boolean | undefined;
-
-/**
- * Allows (true) or forbids (false) relaxed FMA in the matmul loop; undefined: allowed unless the
- * environment has `RELORA_WASM_RELAXED=0`. Takes effect on the next product.
- */
-export function allowRelaxedFma(allowed: boolean | undefined): void {
-  fmaChoice = allowed;
-}
-
-function fmaAllowed(): boolean {
-  if (fmaChoice !== undefined) return fmaChoice;
+function environmentAllowsFma(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
   return env?.RELORA_WASM_RELAXED !== '0';
 }
+
+// Decided when the backend is set up (allowRelaxedFma), not read from the environment on every
+// product: the matmul asks on each BatchMatMul call.
+let fmaChoice: boolean | undefined;
+
+/**
+ * Allows (true) or forbids (false) relaxed FMA in the matmul loop; undefined: allowed unless the
+ * environment has `RELORA_WASM_RELAXED=0`, read now. Takes effect on the next product.
+ */
+export function allowRelaxedFma(allowed: boolean | undefined): void {
+  fmaChoice = allowed ?? environmentAllowsFma();
+}
+
+const fmaAllowed = (): boolean => (fmaChoice ??= environmentAllowsFma());
 
 /** Whether the matmul loop runs f32x4.relaxed_madd now (see {@link WasmSimdFeatures.fma}). */
 export const relaxedFmaInUse = (): boolean => fmaAllowed() && simdHere() && relaxedHere();
